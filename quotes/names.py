@@ -1,0 +1,235 @@
+"""Speaker names: recognising the people an article names, and the canonical form of each.
+
+News style introduces a person once in full, with a title ("OpenAI CEO Sam Altman", "Sen. Ted Cruz
+(R-Texas)"), then uses the surname alone ("Altman"), a pronoun ("he") or a description ("the CEO").
+`People` collects the full introductions of one article so that every later form can be turned back into
+the fullest name the article gives.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Titles that stand before a name ("CEO Sam Altman", "Sen. Ted Cruz"). They are never part of the
+# canonical name; a description made of one ("the senator") points back to the person who holds it.
+TITLES = frozenset(
+    """
+    mr mrs ms miss dr prof rev sir dame lord lady
+    president vice pres sen senator rep representative gov governor lt gen general col sgt capt adm
+    secretary minister chancellor premier mayor judge justice attorney commissioner chairman chairwoman
+    chair chairperson director ceo cfo coo cto founder cofounder co-founder chief executive officer
+    spokesman spokeswoman spokesperson speaker leader chief manager editor professor analyst
+    candidate nominee congressman congresswoman councilman councilwoman ambassador sheriff officer
+    coach pastor king queen prince princess pope former acting deputy assistant associate executive
+    vice-president host anchor correspondent reporter columnist economist strategist adviser advisor
+    aide pollster lawyer doctor treasurer superintendent chair-elect
+    """.split()
+)
+
+# Words that can be capitalised at a sentence's start or in a name-like run but never name a person.
+NOT_NAMES = frozenset(
+    """
+    the a an and or but of in on at to for from by with as if when while after before since this that
+    these those it its he she they we i you his her their our my your who what which where why how
+    there here then than so yet not no yes also just only still even now today yesterday tomorrow
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+    god
+    """.split()
+)
+
+# Capitalised words that mark an organisation or a place rather than a person ("Samsung Electronics",
+# "White House", "State Department"): such a run is kept as a speaker (organisations speak) but is
+# never a person a pronoun can point back to.
+ORG_WORDS = frozenset(
+    """
+    house department ministry office agency committee council commission court party campaign
+    administration university college institute association foundation center centre group company
+    corp corporation inc co ltd llc bank network news times post journal press tribune herald
+    network television tv radio magazine service services union organization organisation bureau
+    board team club church school hospital airlines electronics telecom republicans democrats
+    government senate congress parliament police army navy fbi cia pentagon kremlin white
+    """.split()
+)
+
+# Abbreviations that end with a stop inside a name ("George H.W. Bush", "Martin Luther King Jr.").
+ABBREVIATIONS = frozenset({"jr", "sr", "st", "mt", "ft", "gen", "lt", "col", "sgt", "capt", "adm", "gov",
+                           "sen", "rep", "u.s", "h.w"})
+
+PRONOUNS_MALE = frozenset({"he", "him", "his"})
+PRONOUNS_FEMALE = frozenset({"she", "her", "hers"})
+PRONOUNS_PLURAL = frozenset({"they", "them", "their", "we"})
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
+
+# Honorifics and first names that tell a person's sex, for pronouns that point back. A short list of
+# common given names: a name missing here leaves the person open to either pronoun.
+MALE_HONORIFICS = frozenset({"mr", "sir", "lord", "king", "prince", "congressman", "councilman",
+                             "spokesman", "chairman"})
+FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "queen", "princess",
+                               "congresswoman", "councilwoman", "spokeswoman", "chairwoman"})
+FEMALE_NAMES = frozenset(
+    """
+    hillary chelsea melania ivanka michelle nancy elizabeth kellyanne sarah susan mary patricia jennifer
+    linda barbara margaret lisa karen betty helen sandra donna carol ruth sharon laura emily kimberly
+    deborah jessica amy anna rebecca virginia kathleen pamela martha debra amanda stephanie carolyn
+    christine marie janet catherine frances ann joyce diane alice julie heather teresa doris gloria
+    evelyn jean cheryl katherine joan judith rose janice kelly nicole judy christina kathy theresa
+    beverly denise tammy irene jane lori rachel marilyn andrea kathryn louise sara anne jacqueline
+    wanda bonnie julia ruby lois tina phyllis norma paula diana annie lillian emma robin peggy crystal
+    gladys rita dawn connie florence tracy edna tiffany carmen rosa cindy grace wendy victoria edith
+    kim sherry sylvia josephine thelma shannon sheila ethel ellen elaine marjorie carrie charlotte
+    monica esther pauline emma juanita anita rhonda hazel amber eva debbie april leslie clara lucille
+    jamie joanne eleanor valerie danielle megan alicia suzanne michele gail bertha darlene veronica jill
+    erin geraldine lauren cathy joann lorraine lynn sally regina erica beatrice dolores bernice audrey
+    yvonne annette june samantha dana stacy ana renee ida vivian roberta holly brittany melanie loretta
+    yolanda jeanette laurie katie kristen vanessa alma sue elsie beth jeanne huma donna hope debbie
+    jill maxine tulsi kirsten elizabeth condoleezza madeleine dianne kamala angela theresa marine
+    """.split()
+)
+MALE_NAMES = frozenset(
+    """
+    donald bernie barack joe ted marco jeb ben john chris mike mitt paul rand bill bob james robert
+    michael william david richard charles joseph thomas christopher daniel matthew anthony mark steven
+    andrew kenneth joshua kevin brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas
+    eric jonathan stephen larry justin scott brandon benjamin samuel gregory frank alexander raymond
+    patrick jack dennis jerry tyler aaron jose adam henry nathan douglas zachary peter kyle walter
+    ethan jeremy harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse
+    dylan bryan jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph randy eugene
+    vincent russell elijah louis bobby philip johnny newt rick reince corey jim tim tom sam al harry
+    lindsey mitch marty vladimir xi boris rudy rudolph reince sean stephen steve hugh masayoshi dick
+    colin herman lyndon ronald gerald jimmy franklin abraham rahm rex jared eric jon jeff
+    dan greg ken tony ron ed jerry rob matt pat doug josh nick andy alex fred ray phil barry gary
+    """.split()
+)
+
+_NAME_TOKEN = r"(?:[A-Z][\w’'.-]*|Mc[A-Z]\w*|[A-Z]\.)"
+NAME_RUN = re.compile(
+    rf"{_NAME_TOKEN}(?:\s+(?:(?:de|da|del|della|van|von|der|den|bin|al|la|le|di|du|dos|ibn)\s+)?{_NAME_TOKEN})*"
+)
+
+
+def name_runs(text: str) -> list[tuple[int, str]]:
+    """(offset, words) of every run of capitalised words, cut where a full stop ends a sentence (a stop
+    after an initial or a title such as "Sen." does not)."""
+    runs = []
+    for m in NAME_RUN.finditer(text):
+        start, pos = m.start(), m.start()
+        for tok in re.finditer(r"\S+", m.group()):
+            word = tok.group()
+            if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in TITLES | ABBREVIATIONS:
+                runs.append((start, text[start : m.start() + tok.end() - 1]))
+                start = -1
+            elif start == -1:
+                start = m.start() + tok.start()
+            pos = m.start() + tok.end()
+        if start != -1:
+            runs.append((start, text[start:pos]))
+    return runs
+
+
+def words_of(name: str) -> list[str]:
+    return [w.strip(".’'").lower() for w in name.split()]
+
+
+def strip_titles(run: str) -> str:
+    """The name without the titles and organisations before it: "OpenAI CEO Sam Altman" -> "Sam Altman"."""
+    parts = run.split()
+    if parts and parts[-1].strip(".’'").lower() in TITLES:
+        return ""  # "The OpenAI CEO", "Korean President": a description, not a name
+    # cut at the last title word: everything before it describes the person ("SoftBank CEO", "Sen.")
+    for i in range(len(parts) - 1, -1, -1):
+        if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
+            parts = parts[i + 1 :]
+            break
+    while parts and parts[0].strip(".’'").lower() in NOT_NAMES | TITLES:
+        parts = parts[1:]
+    # a possessive ends the name: "Altman's Seoul visit"
+    for i, p in enumerate(parts):
+        if p.endswith(("'s", "’s")):
+            parts = parts[: i + 1]
+            parts[-1] = parts[-1][:-2]
+            break
+        if p.endswith(("s'", "s’")):
+            parts = parts[: i + 1]
+            parts[-1] = parts[-1][:-1]
+            break
+    return " ".join(parts)
+
+
+def is_organisation(name: str) -> bool:
+    ws = words_of(name)
+    return any(w in ORG_WORDS for w in ws) or (len(ws) == 1 and name.isupper() and len(name) > 1)
+
+
+def gender_of(run: str) -> str | None:
+    """'m', 'f' or None, from an honorific or title in the run or a common given name."""
+    ws = words_of(run)
+    if any(w in MALE_HONORIFICS for w in ws):
+        return "m"
+    if any(w in FEMALE_HONORIFICS for w in ws):
+        return "f"
+    name = words_of(strip_titles(run))
+    if name:
+        if name[0] in FEMALE_NAMES:
+            return "f"
+        if name[0] in MALE_NAMES:
+            return "m"
+    return None
+
+
+@dataclass
+class Person:
+    """One person (or organisation) of an article, known by its fullest name."""
+
+    name: str
+    gender: str | None = None
+    titles: set[str] = field(default_factory=set)
+    organisation: bool = False
+
+
+class People:
+    """The people of one article, so that a surname or a title can be turned into the fullest name."""
+
+    def __init__(self) -> None:
+        self._by_word: dict[str, list[Person]] = {}
+        self._by_name: dict[str, Person] = {}
+
+    def add(self, run: str) -> Person | None:
+        """Record a name as written (with its titles) and return the person it names."""
+        name = strip_titles(run)
+        if not name or name.lower() in NOT_NAMES:
+            return None
+        known = self.lookup(name)
+        if known is not None and len(name.split()) <= len(known.name.split()):
+            person = known
+        else:
+            person = self._by_name.get(name.lower())
+            if person is None:
+                person = Person(name=name, organisation=is_organisation(name))
+                self._by_name[name.lower()] = person
+                for w in words_of(name):
+                    if w and w not in NOT_NAMES:
+                        self._by_word.setdefault(w, []).append(person)
+        person.gender = person.gender or gender_of(run)
+        title_words = {w.strip(".’'").lower() for w in run.split()} & TITLES
+        person.titles |= title_words
+        return person
+
+    def lookup(self, mention: str) -> Person | None:
+        """The person a name refers to: the exact full name, or the fullest name sharing its last word
+        (a surname) or, failing that, its first word (surname-first names such as "Chung Shin-a")."""
+        name = strip_titles(mention)
+        if not name:
+            return None
+        exact = self._by_name.get(name.lower())
+        if exact is not None:
+            return exact
+        ws = words_of(name)
+        for w in (ws[-1], ws[0]):
+            candidates = [p for p in self._by_word.get(w, []) if set(ws) <= set(words_of(p.name))]
+            if candidates:
+                # the fullest name; between equals, the one the article introduced last
+                longest = max(len(p.name.split()) for p in candidates)
+                return [p for p in candidates if len(p.name.split()) == longest][-1]
+        return None

@@ -1,0 +1,143 @@
+"""Find the words that stand between quotation marks, before anyone is named as their speaker.
+
+News copy writes quotations with straight (") or curly (“ ”) double marks, and nests a quotation inside a
+quotation with single marks (‘ ’ or '), which stay part of the outer quotation's text. Three conventions
+shape this module:
+
+- a quotation that runs over several paragraphs opens each paragraph with a mark and closes only at its
+  end, so an unclosed quotation ends with its paragraph when the next paragraph opens with a mark;
+- typists and feeds get the direction of curly marks wrong (“expedited review“, ”get close to”), so the
+  direction of a mark is read from its neighbours (a space before, a letter after: it opens), and the
+  glyph decides only where the neighbours do not;
+- an unbalanced mark never swallows more than its own paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from quotes.model import Quotation, Sentence
+
+# Double quotation marks, in every form that news feeds use. Single marks are not searched for at the top
+# level: most are apostrophes ("Trump's", "’90s"), and news copy keeps single marks for nested quotations
+# and headlines.
+DOUBLE_MARKS = '"“”„‟«»'
+OPENING_GLYPHS = "“„‟«"
+CLOSING_GLYPHS = "”»"
+
+# A quotation this short that ends nothing and starts in the middle of the writer's sentence is a
+# fragment, a "partial" quotation; a capitalised quotation that opens a sentence (or follows a lead-in
+# ending with a colon or comma) is "direct".
+SENTENCE_END = ".?!…"
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma before "he said" is not speech
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Offsets where each paragraph (a block separated by blank lines) starts."""
+    return [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+
+
+def _is_opening(text: str, i: int, inside: bool) -> bool:
+    """Whether the mark at `text[i]` opens a quotation, read from its neighbours before its glyph."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    space_before = before.isspace() or before in "([{—–-/"
+    space_after = after.isspace() or after in ",.;:!?)]}"
+    if space_before and not space_after:
+        return True
+    if space_after and not space_before:
+        return False
+    if text[i] in OPENING_GLYPHS:
+        return True
+    if text[i] in CLOSING_GLYPHS:
+        return False
+    return not inside  # straight marks alternate
+
+
+def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+    """(offset, opens) for every double mark in text[start:end], pairing them as they alternate."""
+    out: list[tuple[int, bool]] = []
+    inside = False
+    for i in range(start, end):
+        if text[i] in DOUBLE_MARKS:
+            opens = _is_opening(text, i, inside)
+            if opens == inside:
+                # two openers or two closers in a row: a mistyped mark; trust alternation, since a
+                # quotation cannot open inside a quotation at the same level
+                opens = not inside
+            out.append((i, opens))
+            inside = opens
+    return out
+
+
+def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]:
+    """Every quotation in `text`, in order, one per paragraph it spans."""
+    starts = paragraph_starts(text)
+    sentence_starts = [s.start for s in sentences]
+    found: list[Quotation] = []
+    for p, pstart in enumerate(starts):
+        pend = starts[p + 1] if p + 1 < len(starts) else len(text)
+        pend = len(text[:pend].rstrip())
+        marks = _marks(text, pstart, pend)
+        k = 0
+        while k < len(marks):
+            at, opens = marks[k]
+            if not opens:
+                k += 1  # a closing mark with nothing open: the end of a quotation begun a paragraph earlier
+                continue
+            if k + 1 < len(marks):
+                close = marks[k + 1][0]
+                q = _quotation(text, at, close, close + 1, p, sentences, sentence_starts)
+                k += 2
+            else:
+                # unclosed: news style for a quotation that goes on in the next paragraph; it ends here
+                q = _quotation(text, at, pend, pend, p, sentences, sentence_starts)
+                k += 1
+            if q is not None:
+                found.append(q)
+    return found
+
+
+def _quotation(
+    text: str,
+    open_at: int,
+    inner_end: int,
+    close_at: int,
+    paragraph: int,
+    sentences: Sequence[Sentence],
+    sentence_starts: list[int],
+) -> Quotation | None:
+    start = open_at + 1
+    while start < inner_end and text[start].isspace():
+        start += 1
+    end = inner_end
+    while end > start and text[end - 1] in _TRAILING:
+        end -= 1
+    if end <= start or not any(c.isalnum() for c in text[start:end]):
+        return None
+    words = text[start:end]
+    return Quotation(
+        start=start,
+        end=end,
+        text=words,
+        open_at=open_at,
+        close_at=close_at,
+        paragraph=paragraph,
+        kind=_kind(text, open_at, words, sentences, sentence_starts),
+    )
+
+
+def _kind(text: str, open_at: int, words: str, sentences: Sequence[Sentence], starts: list[int]) -> str:
+    """"direct" for a sentence or more of speech, "partial" for a fragment in the writer's sentence."""
+    i = bisect_right(starts, open_at) - 1
+    sentence_start = sentences[i].start if i >= 0 else 0
+    lead = text[sentence_start:open_at].rstrip()
+    first = words.lstrip("‘'(…. ")[:1]
+    if not lead or lead[-1] in ":,—–-" or text.rfind("\n", 0, open_at) >= len(text[:open_at].rstrip()):
+        return "direct" if first.isupper() or first.isdigit() or not first.isalpha() else "partial"
+    if first.isupper() and (words.rstrip("”\"’' ")[-1:] in SENTENCE_END or len(words.split()) >= 8):
+        return "direct"  # `The CEO said "AI adoption ... incredible."`: a whole sentence after the cue
+    return "partial"
