@@ -208,6 +208,8 @@ def _name_span(toks: Sequence[_Tok], j: int, lo: int) -> int:
             k -= 2  # "Sen. Ted Cruz", "George H. W. Bush"
         else:
             break
+    if k - 1 >= lo and toks[k - 1].low == "the":
+        k -= 1  # "the White House said": the article belongs to the mention
     return k
 
 
@@ -295,11 +297,11 @@ def cue_after(ctx: _Context, q: Quotation, nxt: Quotation | None) -> _Found | No
             continue
         span = _np_before(toks, i - 1, 0) if i > 0 else None
         if span is not None and span[0] <= 1:
-            return _Found("cue_after", toks[i].text, _span(toks, span))
+            return _Found("cue_after", toks[i].low, _span(toks, span))
         if i == 0:
             after = _np_after(toks, n, len(toks))
             if after is not None:
-                return _Found("cue_after", " ".join(t.text for t in toks[:n]), _span(toks, after))
+                return _Found("cue_after", " ".join(t.low for t in toks[:n]), _span(toks, after))
         return None
     return None
 
@@ -313,7 +315,7 @@ def cue_before(ctx: _Context, q: Quotation) -> _Found | None:
     if not cues:
         return None
     last, n_last = cues[-1]
-    cue = " ".join(t.text for t in toks[last : last + n_last])
+    cue = " ".join(t.low for t in toks[last : last + n_last])
     for i, n in reversed(cues):
         if n > 1 or (i == 0 and toks[i].cap):  # "According to X, …" / "Said Altman: …"
             span = _np_after(toks, i + n, len(toks))
@@ -344,14 +346,14 @@ def _sentence_subject(toks: Sequence[_Tok], before: int) -> tuple[int, int] | No
 
 
 def dash_credit(ctx: _Context, q: Quotation) -> _Found | None:
-    """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending the paragraph."""
-    toks = ctx.tokens_between(q.close_at, ctx.sentence_at(max(q.close_at - 1, q.start)).end)
-    if len(toks) >= 2 and toks[0].text in "—–-" and toks[1].cap:
-        k = _name_span(toks, len(toks) - 1, 1) if all(t.cap or t.text == "." for t in toks[1:]) else 1
+    """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending its line."""
+    line_end = ctx.text.find("\n", q.close_at)
+    toks = ctx.tokens_between(q.close_at, len(ctx.text) if line_end < 0 else line_end)
+    if len(toks) >= 2 and toks[0].text in "—–-" and toks[1].cap and toks[1].low not in NOT_NAMES:
         end = 2
         while end < len(toks) and (toks[end].cap or toks[end].text == "."):
             end += 1
-        return _Found("dash_credit", None, _span(toks, (max(1, min(k, 1)), end)))
+        return _Found("dash_credit", None, _span(toks, (1, end)))
     return None
 
 
@@ -370,7 +372,7 @@ def colon_lead_in(ctx: _Context, q: Quotation) -> _Found | None:
             if span is None and i > 0:
                 span = _sentence_subject(toks, i)
             if span:
-                return _Found("colon_lead_in", toks[i].text, _span(toks, span))
+                return _Found("colon_lead_in", toks[i].low, _span(toks, span))
     # no cue: the last name of the lead-in ("And from Chairwoman Rosenworcel:")
     for j in range(len(toks) - 1, -1, -1):
         if toks[j].cap and toks[j].low not in NOT_NAMES:
@@ -385,7 +387,7 @@ def _reported_speaker(ctx: _Context, paragraph_start: int, paragraph_end: int) -
         if _is_cue(toks, i) == 1:
             span = _np_before(toks, i - 1, 0)
             if span:
-                return _Found("previous_paragraph", toks[i].text, _span(toks, span))
+                return _Found("previous_paragraph", toks[i].low, _span(toks, span))
     return None
 
 
@@ -499,6 +501,10 @@ def _resolve(ctx: _Context, mention: str, at: int) -> str | None:
                 person = ctx.mentions[i][1]
                 if person.titles & titles and not person.organisation:
                     return person.name
+            return mention
+        rest = " ".join(words[1:])
+        if words[0].lower() == "the" and rest[:1].isupper():
+            return rest  # an organisation: "the White House" -> "White House"
         return mention
     person = ctx.people.lookup(mention)
     if person is not None:

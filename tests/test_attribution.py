@@ -1,0 +1,113 @@
+"""Attribution: sentence -> (speaker, mention, cue, rule), by the conventions of news writing."""
+
+import pytest
+
+import quotes
+
+
+def first(text):
+    found = quotes.extract(text)
+    assert found, "no quotation found"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention, cue, rule",
+    [
+        ('"We ship it," Altman said.', "Altman", "Altman", "said", "cue_after"),
+        ('"We ship it," said Altman.', "Altman", "Altman", "said", "cue_after"),
+        ('OpenAI CEO Sam Altman spoke. "We ship it," Altman said.', "Sam Altman", "Altman", "said", "cue_after"),
+        ('Sam Altman spoke. "We ship it," he said.', "Sam Altman", "he", "said", "cue_after"),
+        ('Sam Altman spoke. He added: "We ship it."', "Sam Altman", "He", "added", "cue_before"),
+        (
+            'Dr. Hugh Hill spoke first. "It is bad," Hill, a doctor at Mercy, said.',
+            "Hugh Hill",
+            "Hill",
+            "said",
+            "cue_after",
+        ),
+        ('"It is bad," said Sen. Ted Cruz (R-Texas).', "Ted Cruz", "Sen. Ted Cruz", "said", "cue_after"),
+        (
+            'SoftBank CEO Masayoshi Son arrived. Son told reporters the talks were about "updates to Stargate."',
+            "Masayoshi Son",
+            "Son",
+            "told",
+            "cue_before",
+        ),
+        (
+            'OpenAI CEO Sam Altman visited. The CEO declined, but said "AI adoption has been incredible."',
+            "Sam Altman",
+            "The CEO",
+            "said",
+            "cue_before",
+        ),
+        ('"We will not comment," a spokeswoman said.', "a spokeswoman", "a spokeswoman", "said", "cue_after"),
+        ('"The policy stands," the White House said.', "White House", "the White House", "said", "cue_after"),
+        ('According to Jane Roe, "the plan failed."', "Jane Roe", "Jane Roe", "according to", "cue_before"),
+        ('"Nothing is settled." — Commissioner Jane Roe', "Jane Roe", "Commissioner Jane Roe", None, "dash_credit"),
+    ],
+)
+def test_speaker_rules(text, speaker, mention, cue, rule):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention, q.cue, q.rule) == (speaker, mention, cue, rule)
+    assert text[q.speaker_start : q.speaker_end] == mention
+
+
+def test_second_quotation_in_paragraph_continues_the_speaker():
+    text = '"One thing," Altman said. "Another thing."'
+    a, b = quotes.extract(text)
+    assert (b.speaker, b.rule) == ("Altman", "same_paragraph")
+
+
+def test_quotation_split_by_its_cue_is_one_speaker():
+    a, b = quotes.extract('"We ship it," Altman said, "and we ship it fast."')
+    assert a.speaker == b.speaker == "Altman"
+
+
+def test_paragraph_of_quotation_continues_the_previous_speaker():
+    text = 'Mayor Jane Roe said the city would pay.\n\n"We owe it to them."'
+    (q,) = quotes.extract(text)
+    assert (q.speaker, q.rule) == ("Jane Roe", "previous_paragraph")
+
+
+def test_multi_paragraph_quotation():
+    text = '"We begin here," said Jane Roe, the mayor. "And go on.\n\n"We end here."'
+    found = quotes.extract(text)
+    assert [q.speaker for q in found] == ["Jane Roe"] * 3
+    assert found[-1].rule == "continued_paragraph"
+
+
+def test_pronoun_follows_the_last_speaker_not_the_last_name():
+    text = (
+        '"We share a vision," Sam Altman said at a chat with Kakao CEO Chung Shin-a.\n\n'
+        'He added: "Our mission is broad."'
+    )
+    assert quotes.extract(text)[-1].speaker == "Sam Altman"
+
+
+def test_pronoun_respects_gender():
+    text = 'Hillary Clinton met Donald Trump. "It was fine," she said.'
+    assert first(text).speaker == "Hillary Clinton"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The show "Shark Tank" aired on Monday.',
+        'He is known as "the Donald" in New York.',
+        'Critics call it a "law and order" platform.',
+    ],
+)
+def test_scare_quotes_and_titles_are_not_speech(text):
+    assert quotes.extract(text) == []
+
+
+def test_unattributed_quotation_declines():
+    (q,) = quotes.extract('"Nobody knows where this came from, and nobody will say."')
+    assert q.speaker is None and q.rule == "none" and q.confidence == 0.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", '"', '""', "“", 'a "b', "«»"])
+def test_degenerate_text_never_raises(text):
+    for q in quotes.extract(text):
+        assert text[q.start : q.end] == q.text

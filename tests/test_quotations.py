@@ -1,0 +1,53 @@
+"""Finding quotations: text -> the quoted words, their kind; negatives included."""
+
+import pytest
+
+from quotes.quotations import find_quotations
+from quotes.sentences import split_sentences
+
+
+def quotations(text):
+    return find_quotations(text, split_sentences(text))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('"We ship it," Altman said.', [("We ship it", "direct")]),
+        ("“We ship it,” Altman said.", [("We ship it", "direct")]),
+        ('He said: "It works. It is cheap."', [("It works. It is cheap.", "direct")]),
+        ('"A," he said, "B."', [("A", "direct"), ("B.", "direct")]),
+        (
+            "He added that OpenAI brought the cost down by “about a factor of 10” last year.",
+            [("about a factor of 10", "partial")],
+        ),
+        ("“She told me ‘never again’ and left,” he said.", [("She told me ‘never again’ and left", "direct")]),
+        # mistyped direction of curly marks: read from the neighbours
+        ("the agency ran an “expedited review“ of the pipes", [("expedited review", "partial")]),
+        ("advisers would not let aides ”get close to Ben” on policy", [("get close to Ben", "partial")]),
+        # a quotation over two paragraphs reopens the second and closes only at its end
+        ('"First part of it.\n\n"Second part," he said.', [("First part of it.", "direct"), ("Second part", "direct")]),
+        # negatives: no marks, apostrophes only, empty marks
+        ("Nobody said anything at all.", []),
+        ("It's Trump's ’90s plan, isn't it?", []),
+        ('An empty "" pair.', []),
+    ],
+)
+def test_quotations(text, expected):
+    found = quotations(text)
+    assert [(q.text, q.kind) for q in found] == expected
+    for q in found:
+        assert text[q.start : q.end] == q.text
+
+
+def test_unbalanced_mark_stays_in_its_paragraph():
+    text = 'He said "this never closes.\n\nA second paragraph. A third "quoted" word.\n\nThe end.'
+    found = quotations(text)
+    assert found[0].text == "this never closes."
+    assert "second paragraph" not in found[0].text
+    assert [q.text for q in found][1:] == ["quoted"]
+
+
+def test_paragraph_index():
+    text = 'Intro.\n\n"One," she said.\n\n\n"Two," she said.'
+    assert [q.paragraph for q in quotations(text)] == [1, 2]
