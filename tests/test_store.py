@@ -1,0 +1,149 @@
+"""The SQLite catalog: hashes, upserts, quote ids, lookups, speakers and stats (quotes.store)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import pytest
+
+from quotes.model import Article, Quote
+from quotes.paths import NoIndexError, resolve_index_dir
+from quotes.store import (
+    AmbiguousQuoteIdError,
+    Catalog,
+    QuoteNotFoundError,
+    SpeakerCount,
+    article_hash,
+    quote_id,
+)
+
+TEXT = '"We ship it," Sam Altman said. "Soon," he added. Son called it "a bet".'
+
+
+def q(text: str, speaker: str | None, kind: str = "direct") -> Quote:
+    start = TEXT.index(text)
+    return Quote(text, start, start + len(text), speaker, speaker and speaker.split()[-1], None, None,
+                 "said", kind, "test", 0.9)
+
+
+ARTICLE = Article("a1", TEXT, title="Ships", publisher="Daily", published="2025-02-04", url="http://x/a1")
+QUOTES = [q("We ship it,", "Sam Altman"), q("Soon,", "Sam Altman"), q("a bet", "Masayoshi Son", "partial")]
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    with Catalog(tmp_path / "ix", create=True) as c:
+        yield c
+
+
+def test_opening_a_missing_catalog_names_the_directory_and_the_command(tmp_path):
+    with pytest.raises(NoIndexError) as e:
+        Catalog(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") + "/" in str(e.value)
+    assert "quotes index --index-dir" in str(e.value)
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_the_default_index_dir_message_needs_no_option(monkeypatch):
+    monkeypatch.delenv("QUOTES_INDEX", raising=False)
+    assert str(NoIndexError(resolve_index_dir())) == "no index at index/: run `quotes index` first"
+
+
+def test_index_dir_resolution_order(monkeypatch):
+    monkeypatch.setenv("QUOTES_INDEX", "/from/env")
+    assert str(resolve_index_dir()) == "/from/env"
+    assert str(resolve_index_dir("given")) == "given"
+    monkeypatch.delenv("QUOTES_INDEX")
+    assert str(resolve_index_dir()) == "index"
+
+
+def test_catalog_uses_wal(catalog):
+    db = sqlite3.connect(catalog.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_hash_changes_with_text_and_metadata_only():
+    assert article_hash(ARTICLE) == article_hash(replace(ARTICLE, path="elsewhere.txt"))
+    assert article_hash(ARTICLE) != article_hash(replace(ARTICLE, text=TEXT + " "))
+    assert article_hash(ARTICLE) != article_hash(replace(ARTICLE, title="Other"))
+    assert article_hash(replace(ARTICLE, title=None)) != article_hash(replace(ARTICLE, title=""))
+
+
+def test_quote_ids_are_short_stable_and_distinct():
+    ids = [quote_id("a1", x) for x in QUOTES]
+    assert ids == [quote_id("a1", x) for x in QUOTES]
+    assert len(set(ids)) == 3 and all(len(i) == 12 for i in ids)
+    assert quote_id("a2", QUOTES[0]) != ids[0]
+
+
+def test_upsert_stores_the_article_and_its_quotes(catalog):
+    assert catalog.article_hash("a1") is None
+    added, removed = catalog.upsert_article(ARTICLE, QUOTES)
+    assert len(added) == 3 and removed == []
+    assert catalog.article_hash("a1") == article_hash(ARTICLE)
+    stored = catalog.quotes_for("a1")
+    assert [s.quote for s in stored] == QUOTES
+    assert stored[0].title == "Ships" and stored[0].publisher == "Daily" and stored[0].url == "http://x/a1"
+    assert stored[0].to_dict()["article_id"] == "a1"
+
+
+def test_upsert_again_reports_only_the_difference(catalog):
+    catalog.upsert_article(ARTICLE, QUOTES)
+    changed = [replace(QUOTES[0], speaker="Someone Else"), QUOTES[1]]
+    added, removed = catalog.upsert_article(replace(ARTICLE, title="New"), changed)
+    assert added == [] and removed == [quote_id("a1", QUOTES[2])]
+    stored = catalog.quotes_for("a1")
+    assert [s.quote.speaker for s in stored] == ["Someone Else", "Sam Altman"]
+    assert stored[0].title == "New"
+
+
+def test_get_quote_by_id_and_prefix(catalog):
+    catalog.upsert_article(ARTICLE, QUOTES)
+    full = quote_id("a1", QUOTES[2])
+    assert catalog.get_quote(full).quote == QUOTES[2]
+    assert catalog.get_quote(full[:6].upper()).id == full
+    with pytest.raises(QuoteNotFoundError):
+        catalog.get_quote("zzz")
+    with pytest.raises(QuoteNotFoundError):
+        catalog.get_quote("*")
+
+
+def test_an_ambiguous_prefix_is_an_error(catalog):
+    many = [Quote(f"w{i}", i, i + 2, None, None, None, None, None, "direct", "test", 0.5) for i in range(17)]
+    catalog.upsert_article(replace(ARTICLE, text="w" * 40), many)
+    ids = [quote_id("a1", x) for x in many]
+    shared = next(i[0] for i in ids if sum(j[0] == i[0] for j in ids) > 1)  # 17 ids, 16 hex digits
+    with pytest.raises(AmbiguousQuoteIdError, match="give more"):
+        catalog.get_quote(shared)
+    with pytest.raises(QuoteNotFoundError):
+        catalog.get_quote("")
+
+
+def test_speakers_are_grouped_case_insensitively(catalog):
+    catalog.upsert_article(ARTICLE, QUOTES)
+    catalog.upsert_article(replace(ARTICLE, id="a2"), [replace(QUOTES[0], speaker="sam  ALTMAN"),
+                                                        replace(QUOTES[1], speaker=None)])
+    speakers = catalog.speakers()
+    assert [(s.speaker.lower().split(), s.count) for s in speakers] == [
+        (["sam", "altman"], 3), (["masayoshi", "son"], 1)]
+    assert isinstance(speakers[0], SpeakerCount)
+
+
+def test_stats_and_removal(catalog):
+    catalog.upsert_article(ARTICLE, QUOTES)
+    catalog.upsert_article(replace(ARTICLE, id="a2", publisher="Other", published="2024-01-01"),
+                           [replace(QUOTES[0], speaker=None)])
+    s = catalog.stats()
+    assert (s.articles, s.quotes, s.attributed, s.speakers, s.publishers) == (2, 4, 3, 2, 2)
+    assert (s.first_published, s.last_published) == ("2024-01-01", "2025-02-04")
+    assert s.to_dict()["articles"] == 2
+    assert len(catalog.remove_article("a1")) == 3
+    assert catalog.quote_count() == 1 and catalog.article_hash("a1") is None
+    assert len(list(catalog.all_quotes())) == 1
+
+
+def test_get_quotes_returns_what_exists(catalog):
+    catalog.upsert_article(ARTICLE, QUOTES)
+    ids = [quote_id("a1", x) for x in QUOTES]
+    assert set(catalog.get_quotes([*ids, "000000000000"])) == set(ids)
