@@ -1,0 +1,235 @@
+"""The `quotes` command line: parse, call one library function, render.
+
+People get rich tables on stdout; `--json` prints JSON Lines for scripts (one object per quote, speaker or
+report). A QuotesError from the library becomes one line `error: ...` on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from quotes import search as search_api
+from quotes.indexer import extract_file, index_paths
+from quotes.model import QuotesError
+from quotes.paths import INDEX_ENV_VAR
+from quotes.store import ArticleQuote
+
+DEFAULT_CORPUS = Path("seeds")
+
+app = typer.Typer(
+    name="quotes",
+    help="Who said what, in which article, when: find quotations in news articles, index and search them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+IndexDir = Annotated[Path | None, typer.Option(
+    "--index-dir", help=f"Index directory (default: ${INDEX_ENV_VAR}, else ./index).", show_default=False)]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON Lines instead of a table.")]
+
+
+@app.callback()
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False) -> None:
+    level = logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+
+
+@app.command("index")
+def index_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Article files or directories (default: seeds/).", show_default=False)] = None,
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Read articles, find their quotations and add them to the index; unchanged articles are skipped.
+
+    Example: quotes index seeds/ more-articles/
+    """
+    if not paths:
+        if not DEFAULT_CORPUS.is_dir():
+            _fail(f"no {DEFAULT_CORPUS}/ directory in {Path.cwd()}: name the articles to index, "
+                  "e.g. `quotes index articles/`")
+        paths = [DEFAULT_CORPUS]
+    with _reported():
+        report = index_paths(paths, index_dir)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    typer.echo(f"{report.index_dir}/: {report.new} new, {report.changed} changed, "
+               f"{report.unchanged} unchanged, {report.failed} failed articles; "
+               f"{report.quotes_added} quotes added, {report.quotes_removed} removed ({report.seconds:.1f}s)")
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", AND/OR/NOT, or field:value.')],
+    speaker: Annotated[str | None, typer.Option(
+        "--speaker", help='Only this speaker: the full name or one word of it ("Altman").')] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many quotes at most.")] = 10,
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Find the quotes that best match a query, best first; matched words are marked « ».
+
+    Example: quotes search "global initiative" --speaker Altman --json
+    """
+    with _reported():
+        hits = search_api.search(query, index_dir=index_dir, speaker=speaker, limit=limit)
+    if as_json:
+        for hit in hits:
+            _print_json(hit.to_dict())
+        return
+    table = Table("id", "speaker", "quote", "article", title=f"{len(hits)} quotes for {query!r}")
+    for hit in hits:
+        _add_row(table, hit.id, hit.quote.speaker or "?", _marked(hit.snippet),
+                 _article_cell(hit.title, hit.publisher, hit.published))
+    Console().print(table)
+
+
+@app.command("extract")
+def extract_cmd(
+    file: Annotated[Path, typer.Argument(help="An article file (or a directory of them).")],
+    as_json: AsJson = False,
+) -> None:
+    """Print the quotations of an article and who said them; needs no index and writes none.
+
+    Example: quotes extract seeds/000_79b1a7c8b752f4f6.txt --json
+    """
+    with _reported():
+        records = extract_file(file)
+    if as_json:
+        for record in records:
+            _print_json(record.to_dict())
+        return
+    table = Table("speaker", "mention", "cue", "kind", "rule", "quote",
+                  title=f"{len(records)} quotes in {file}")
+    for r in records:
+        q = r.quote
+        _add_row(table, q.speaker or "?", q.speaker_mention or "", q.cue or "", q.kind, q.rule, q.text)
+    Console().print(table)
+
+
+@app.command("speakers")
+def speakers_cmd(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
+    """List the canonical speakers of the index with their numbers of quotes, most quoted first.
+
+    Example: quotes speakers --json
+    """
+    with _reported():
+        counts = search_api.speakers(index_dir)
+    if as_json:
+        for c in counts:
+            _print_json({"speaker": c.speaker, "count": c.count})
+        return
+    table = Table("speaker", "quotes", title=f"{len(counts)} speakers")
+    for c in counts:
+        _add_row(table, c.speaker, str(c.count))
+    Console().print(table)
+
+
+@app.command("show")
+def show_cmd(
+    quote_id: Annotated[str, typer.Argument(help="A quote id, or a unique prefix of one.")],
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Show one quote: its speaker, why it was attributed so, its article, and the text around it.
+
+    Example: quotes show 3f2a9c
+    """
+    with _reported():
+        record = search_api.get_quote(quote_id, index_dir=index_dir)
+        context = search_api.quote_context(record, index_dir=index_dir)
+    if as_json:
+        _print_json({**record.to_dict(), "context": context})
+        return
+    Console().print(_details(record, context))
+
+
+@app.command("stats")
+def stats_cmd(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
+    """Count what the index holds: articles, quotes, attributed quotes, speakers, publishers, dates.
+
+    Example: quotes stats --json
+    """
+    with _reported():
+        stats = search_api.stats(index_dir)
+    if as_json:
+        _print_json(stats.to_dict())
+        return
+    table = Table("", "", show_header=False, title=f"index {stats.index_dir}/")
+    for key, value in stats.to_dict().items():
+        if key != "index_dir":
+            _add_row(table, key.replace("_", " "), "" if value is None else str(value))
+    Console().print(table)
+
+
+def main() -> None:
+    """The `quotes` console script."""
+    app(prog_name="quotes")
+
+
+# -- rendering -------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a library error into one stderr line and exit status 1."""
+    try:
+        yield
+    except QuotesError as e:
+        _fail(str(e))
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _add_row(table: Table, *cells: str | Text) -> None:
+    """Add a row whose strings are shown as they are: never read as rich markup ("[the CEO]")."""
+    table.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
+
+
+def _print_json(obj: dict[str, Any]) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _marked(snippet: str) -> Text:
+    """A snippet with its «matches» shown in bold (the marks dropped), markup-safe."""
+    text = Text()
+    for i, part in enumerate(snippet.replace("»", "«").split("«")):
+        text.append(part, style="bold yellow" if i % 2 else "")
+    return text
+
+
+def _article_cell(title: str | None, publisher: str | None, published: str | None) -> str:
+    return "\n".join(x for x in (title, " · ".join(y for y in (publisher, published) if y)) if x)
+
+
+def _details(record: ArticleQuote, context: str | None) -> Table:
+    q = record.quote
+    table = Table("", "", show_header=False, title=f"quote {record.id}")
+    rows = [("quote", q.text), ("speaker", q.speaker or "? (not attributed)"), ("mention", q.speaker_mention),
+            ("cue", q.cue), ("kind", q.kind), ("rule", q.rule), ("confidence", f"{q.confidence:.2f}"),
+            ("offsets", f"{q.start}-{q.end}"), ("article", record.article_id), ("title", record.title),
+            ("publisher", record.publisher), ("published", record.published), ("url", record.url),
+            ("context", context)]
+    for key, value in rows:
+        if value:
+            cell = Text(value)
+            if key == "context":
+                cell.highlight_words([q.text], style="bold")
+            _add_row(table, key, cell)
+    return table

@@ -1,0 +1,208 @@
+"""The Whoosh index (quotes.index), indexing runs (quotes.indexer) and the search API (quotes.search)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import FrozenInstanceError
+from pathlib import Path
+
+import pytest
+
+import quotes
+from quotes import index
+from quotes.articles import ArticleError
+from quotes.indexer import index_paths
+from quotes.model import Article, Quote
+from quotes.paths import NoIndexError
+from quotes.search import Hit, get_quote, search, speakers, stats
+from quotes.store import Catalog, article_quotes
+
+SEED = Path(__file__).parent.parent / "seeds" / "000_79b1a7c8b752f4f6.txt"
+
+TEXT = ('"Stargate is meant to be a truly global initiative," Sam Altman said. '
+        'Son said it was about "updates to the Stargate project". '
+        '"Taxes will fall," Theresa May said. "Nobody knows," someone said.')
+
+
+def q(text: str, speaker: str | None, kind: str = "direct") -> Quote:
+    start = TEXT.index(text)
+    return Quote(text, start, start + len(text), speaker, None, None, None, "said", kind, "test", 0.9)
+
+
+ARTICLE = Article("a1", TEXT, title="Stargate", publisher="Times", published="2025-02-04", url="http://x")
+QUOTES = [q("Stargate is meant to be a truly global initiative,", "Sam Altman"),
+          q("updates to the Stargate project", "Masayoshi Son", "partial"),
+          q("Taxes will fall,", "Theresa May"), q("Nobody knows,", None)]
+
+
+@pytest.fixture
+def ix(tmp_path) -> Path:
+    """An index of one hand-made article, built the way `quotes index` builds one."""
+    path = tmp_path / "ix"
+    with Catalog(path, create=True) as catalog:
+        catalog.upsert_article(ARTICLE, QUOTES)
+        index.build(path, catalog.all_quotes())
+    return path
+
+
+def test_search_finds_words_by_stem_and_marks_them(ix):
+    hits = search("global initiatives", index_dir=ix)
+    assert [h.quote.speaker for h in hits] == ["Sam Altman"]
+    hit = hits[0]
+    assert isinstance(hit, Hit) and hit.quote == QUOTES[0]
+    assert (hit.article_id, hit.title, hit.publisher, hit.published, hit.url) == (
+        "a1", "Stargate", "Times", "2025-02-04", "http://x")
+    assert hit.snippet == "Stargate is meant to be a truly «global» «initiative»,"
+    assert hit.score > 0 and len(hit.id) == 12
+    with pytest.raises(FrozenInstanceError):
+        hit.score = 0  # type: ignore[misc]
+    d = hit.to_dict()
+    assert {"id", "text", "speaker", "article_id", "title", "publisher", "published", "score"} <= set(d)
+
+
+def test_search_with_a_speaker_filter(ix):
+    assert {h.quote.speaker for h in search("Stargate", index_dir=ix)} == {"Sam Altman", "Masayoshi Son"}
+    for name in ("Altman", "sam altman", "SAM", "Sam  Altman"):
+        assert [h.quote.speaker for h in search("Stargate", index_dir=ix, speaker=name)] == ["Sam Altman"]
+    assert search("Stargate", index_dir=ix, speaker="Altmann") == []
+    # a stop word that is a name still filters
+    assert [h.quote.text for h in search("taxes", index_dir=ix, speaker="May")] == ["Taxes will fall,"]
+
+
+def test_search_matches_speaker_names_and_phrases(ix):
+    assert [h.quote.speaker for h in search("Son", index_dir=ix)] == ["Masayoshi Son"]
+    assert search('"initiative global"', index_dir=ix) == []
+    assert len(search('"global initiative"', index_dir=ix)) == 1
+    assert len(search("Stargate", index_dir=ix, limit=1)) == 1
+
+
+def test_search_without_an_index_raises_no_index_error(tmp_path):
+    with pytest.raises(NoIndexError, match="run `quotes index --index-dir"):
+        search("x", index_dir=tmp_path / "none")
+    with Catalog(tmp_path / "half", create=True):
+        pass
+    with pytest.raises(NoIndexError):  # a catalog without its Whoosh index
+        search("x", index_dir=tmp_path / "half")
+    with pytest.raises(NoIndexError):
+        stats(tmp_path / "none")
+
+
+def test_speakers_get_quote_and_stats(ix):
+    assert [(s.speaker, s.count) for s in speakers(ix)] == [
+        ("Masayoshi Son", 1), ("Sam Altman", 1), ("Theresa May", 1)]
+    hit = search("taxes", index_dir=ix)[0]
+    assert get_quote(hit.id[:7], index_dir=ix).quote == hit.quote
+    s = stats(ix)
+    assert (s.articles, s.quotes, s.attributed, s.speakers) == (1, 4, 3, 3)
+
+
+def test_update_replaces_and_deletes_documents(ix):
+    records = article_quotes(ARTICLE, QUOTES)
+    moved = Quote(**{**QUOTES[0].to_dict(), "speaker": "Somebody"})
+    index.update(ix, article_quotes(ARTICLE, [moved]), [records[2].id])
+    assert index.doc_count(ix) == 3
+    found = index.search(ix, "global", speaker="Somebody")
+    assert [h.id for h in found] == [records[0].id]
+    assert index.search(ix, "taxes") == []
+
+
+# -- indexing runs ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    d = tmp_path / "articles"
+    d.mkdir()
+    (d / "one.txt").write_text('"We will ship it this year," Jane Doe said.\n', encoding="utf-8")
+    (d / "two.txt").write_text('"Prices keep rising," John Roe said on Monday.\n', encoding="utf-8")
+    return d
+
+
+@pytest.fixture
+def extract_calls(monkeypatch) -> list[str]:
+    """Records every call to quotes.extract (the real one still runs)."""
+    calls: list[str] = []
+    real = quotes.extract
+
+    def counting(text: str) -> list[Quote]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(quotes, "extract", counting)
+    return calls
+
+
+def test_index_paths_then_reindex_does_no_extraction(tmp_path, corpus, extract_calls):
+    first = index_paths([corpus], tmp_path / "ix")
+    assert (first.new, first.changed, first.unchanged, first.failed) == (2, 0, 0, 0)
+    assert first.quotes_added == 2 and len(extract_calls) == 2
+    again = index_paths([corpus], tmp_path / "ix")
+    assert (again.new, again.changed, again.unchanged, again.quotes_added) == (0, 0, 2, 0)
+    assert len(extract_calls) == 2  # no extraction for unchanged articles
+    assert [h.quote.speaker for h in search("ship", index_dir=tmp_path / "ix")] == ["Jane Doe"]
+
+
+def test_a_changed_article_is_extracted_again(tmp_path, corpus, extract_calls):
+    index_paths([corpus], tmp_path / "ix")
+    (corpus / "one.txt").write_text('"We will not ship," Jane Doe said.\n', encoding="utf-8")
+    report = index_paths([corpus], tmp_path / "ix")
+    assert (report.new, report.changed, report.unchanged) == (0, 1, 1)
+    assert (report.quotes_added, report.quotes_removed) == (1, 1)
+    assert len(extract_calls) == 3
+    hits = search("ship", index_dir=tmp_path / "ix")
+    assert [h.quote.text.rstrip(",") for h in hits] == ["We will not ship"]
+    assert index.doc_count(tmp_path / "ix") == 2
+
+
+def test_a_lost_whoosh_index_is_rebuilt_from_the_catalog(tmp_path, corpus, extract_calls):
+    index_paths([corpus], tmp_path / "ix")
+    shutil.rmtree(tmp_path / "ix" / "whoosh")
+    report = index_paths([corpus], tmp_path / "ix")
+    assert report.unchanged == 2 and len(extract_calls) == 2
+    assert len(search("ship OR prices", index_dir=tmp_path / "ix")) == 2
+
+
+def test_a_bad_line_is_counted_as_failed_and_the_rest_is_indexed(tmp_path, corpus):
+    (corpus / "more.jsonl").write_text('{"id": "j1", "text": "\\"Hi there,\\" Bo Lee said."}\nnot json\n',
+                                       encoding="utf-8")
+    report = index_paths([corpus], tmp_path / "ix")
+    assert (report.new, report.failed) == (3, 1)
+    assert "more.jsonl:2" in report.errors[0] and report.to_dict()["errors"] == list(report.errors)
+
+
+def test_index_paths_rejects_a_missing_path(tmp_path):
+    with pytest.raises(ArticleError, match="nope"):
+        index_paths([tmp_path / "nope"], tmp_path / "ix")
+
+
+def test_the_seed_article_stargate_quotes(tmp_path):
+    shutil.copy(SEED, tmp_path / SEED.name)
+    report = index_paths([tmp_path / SEED.name], tmp_path / "ix")
+    assert report.new == 1 and report.quotes_added >= 2
+    hits = search("global initiative", index_dir=tmp_path / "ix")
+    assert hits[0].quote.speaker == "Sam Altman"
+    assert hits[0].quote.text.startswith("Stargate is meant to be a truly global initiative")
+    stargate = {h.quote.speaker for h in search("Stargate", index_dir=tmp_path / "ix")}
+    assert {"Sam Altman", "Masayoshi Son"} <= stargate
+
+
+def test_a_long_quotation_gets_a_fragment_snippet(tmp_path):
+    words = " ".join(f"filler{i}" for i in range(120))
+    text = f'"{words} the lunar base opens soon {words}," Ada Park said.'
+    start = 1
+    end = text.index(',"')
+    long = Quote(text[start:end], start, end, "Ada Park", None, None, None, "said", "direct", "test", 0.9)
+    with Catalog(tmp_path / "ix", create=True) as catalog:
+        catalog.upsert_article(Article("long", text), [long])
+        index.build(tmp_path / "ix", catalog.all_quotes())
+    (hit,) = search("lunar base", index_dir=tmp_path / "ix")
+    assert "«lunar» «base»" in hit.snippet
+    assert len(hit.snippet) < index.SNIPPET_CHARS + 20 < len(long.text)
+
+
+def test_only_the_index_module_imports_whoosh():
+    package = Path(quotes.__file__).parent
+    importers = {p.name for p in package.glob("*.py")
+                 if any(line.lstrip().startswith(("import whoosh", "from whoosh"))
+                        for line in p.read_text(encoding="utf-8").splitlines())}
+    assert importers == {"index.py"}
