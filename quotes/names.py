@@ -60,7 +60,6 @@ ABBREVIATIONS = frozenset({"jr", "sr", "st", "mt", "ft", "gen", "lt", "col", "sg
 PRONOUNS_MALE = frozenset({"he", "him", "his"})
 PRONOUNS_FEMALE = frozenset({"she", "her", "hers"})
 PRONOUNS_PLURAL = frozenset({"they", "them", "their", "we"})
-SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 
 # Honorifics and first names that tell a person's sex, for pronouns that point back. A short list of
 # common given names: a name missing here leaves the person open to either pronoun.
@@ -194,6 +193,18 @@ class People:
     def __init__(self) -> None:
         self._by_word: dict[str, list[Person]] = {}
         self._by_name: dict[str, Person] = {}
+
+    def introduce(self, run: str) -> Person | None:
+        """Record a run of capitalised words if it introduces a person: a name after a title ("CEO Sam
+        Altman", "Sen. Ted Cruz") or a full name with a known given name ("Hillary Clinton")."""
+        name = strip_titles(run)
+        if not name:
+            return None
+        words = run.split()
+        titled = len(words) > len(name.split()) and any(w.strip(".’'").lower() in TITLES for w in words)
+        if titled or (len(name.split()) >= 2 and gender_of(name) is not None):
+            return self.add(run)
+        return None
 
     def add(self, run: str) -> Person | None:
         """Record a name as written (with its titles) and return the person it names."""

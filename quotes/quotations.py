@@ -32,6 +32,8 @@ CLOSING_GLYPHS = "”»"
 # ending with a colon or comma) is "direct".
 SENTENCE_END = ".?!…"
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+# Markup left in a feed's text (`<tweet author="@x" id="77">`): its attribute values are not quotations.
+_MARKUP = re.compile(r"<[A-Za-z/][^<>\n]{0,500}>")
 _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma before "he said" is not speech
 
 
@@ -61,8 +63,11 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
     """(offset, opens) for every double mark in text[start:end], pairing them as they alternate."""
     out: list[tuple[int, bool]] = []
     inside = False
+    markup = set()
+    if "<" in text[start:end]:
+        markup = {i for m in _MARKUP.finditer(text, start, end) for i in range(m.start(), m.end())}
     for i in range(start, end):
-        if text[i] in DOUBLE_MARKS:
+        if text[i] in DOUBLE_MARKS and i not in markup:
             opens = _is_opening(text, i, inside)
             if opens == inside:
                 # two openers or two closers in a row: a mistyped mark; trust alternation, since a

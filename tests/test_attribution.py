@@ -95,11 +95,24 @@ def test_pronoun_respects_gender():
     [
         'The show "Shark Tank" aired on Monday.',
         'He is known as "the Donald" in New York.',
-        'Critics call it a "law and order" platform.',
+        'Tonight "Face the Nation" hosts the mayor.',
+        'State Del. Marcia "Cia" Price spoke first.',
+        'The so-called "experts" were wrong again.',
+        '<tweet author="@someone" id="7712">Nothing here.</tweet>',
     ],
 )
 def test_scare_quotes_and_titles_are_not_speech(text):
     assert quotes.extract(text) == []
+
+
+def test_partial_quotation_with_a_characterising_verb_is_speech():
+    (q,) = quotes.extract('Hillary Clinton called half of Trump\'s supporters "deplorables."')
+    assert (q.speaker, q.kind, q.cue, q.rule) == ("Hillary Clinton", "partial", "called", "cue_before")
+
+
+def test_fragment_quoted_in_the_writers_sentence_belongs_to_its_subject():
+    (q,) = quotes.extract('In recent weeks, Sen. Harry Reid has gone after Trump as a "human leech."')
+    assert (q.speaker, q.speaker_mention, q.rule) == ("Harry Reid", "Sen. Harry Reid", "sentence_subject")
 
 
 def test_unattributed_quotation_declines():

@@ -1,0 +1,242 @@
+"""The words around a quotation: reporting cues and the noun phrases that name a speaker.
+
+Attribution rules look at a few tokens before or after a quotation. This module holds what they look
+for: the word lists of news reporting (reporting verbs, adverbs that sit between a subject and its verb,
+determiners that open a description) and the functions that find the speaker's phrase on either side of
+a cue: `np_before` (`Altman said`, `Hugh Hill, a doctor at X, said`) and `np_after` (`said Altman`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from quotes.names import NOT_NAMES, TITLES
+
+# Reporting verbs in the forms news copy uses them. Forms that are as often nouns ("reports", "claims",
+# "notes", "answers") are left out: a noun taken for a cue turns its neighbours into a false speaker.
+REPORTING_VERBS = frozenset(
+    """
+    say says said saying tell tells told telling add adds added adding ask asks asked asking noted noting
+    write writes wrote writing tweeted tweeting argue argues argued arguing insist insists insisted
+    insisting recall recalls recalled recalling warn warns warned warning explain explains explained
+    explaining continued continuing stated declared declaring claimed claiming replied replying
+    responded responding answered announced announcing acknowledged acknowledging admits admitted
+    admitting suggested suggesting observed remarked joked quipped conceded conceding countered
+    emphasized emphasizing emphasised stressed stressing predicted predicting promised vowed vowing
+    exclaimed shouted yelled posted wondered complained complaining boasted mused recounted charged
+    contends contended maintains maintained asserts asserted concluded testified commented commenting
+    reiterated pledged scoffed reported whispered chimed snapped
+    demanded demanding cautioned cautioning pointed retorted sang sings sighed laughed pleaded begged
+    confirmed confirming denied revealed disclosed elaborated reasoned threatened proclaimed
+    texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
+    exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
+    """.split()
+)
+# Verbs that report words only after the quotation ("…," the editorial read / it now reads).
+CUE_AFTER_VERBS = REPORTING_VERBS | {"read", "reads"}
+# Verbs that put a partial quotation in the speaker's mouth without reporting speech: `Clinton called
+# half of Trump's supporters "deplorables"`; they count as cues before a partial quotation only.
+CHARACTERISING_VERBS = frozenset(
+    """
+    called calls calling described describes describing labeled labelled dubbed branded likened
+    compared condemned dismissed denounced hailed praised criticized criticised derided decried
+    characterized characterised referred deemed blasted slammed mocked touted promising promised
+    """.split()
+)
+# Reporting phrases whose speaker follows them ("according to the report").
+CUE_PHRASES = (("according", "to"),)
+# Reporting verbs of two words: the speaker stands before them as before any verb.
+VERB_PHRASES = (("pointed", "out"),)
+
+# Words that may stand between a subject and its cue ("Altman also said", "he later told").
+ADVERBS = frozenset(
+    "also later then again once previously recently earlier further simply only has had have would will "
+    "was is quickly even still just frankly now repeatedly flatly reportedly privately publicly often "
+    "bluntly angrily finally separately".split()
+)
+DETERMINERS = frozenset("the a an his her its their our another one some two three several many".split())
+PREPOSITIONS = frozenset("of for at with from in on to by".split())
+CONJUNCTIONS = frozenset("and but or then so".split())
+RELATIVES = frozenset("who which that whose".split())
+SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
+# Words that open a sentence before its subject ("However, …", "During the debate, …").
+INTRODUCERS = frozenset(
+    "however during in on at after before when while although though because despite meanwhile "
+    "instead still indeed later earlier once as since following amid among throughout under over "
+    "asked speaking last this but and so yet still now then thursday monday tuesday wednesday friday "
+    "saturday sunday reportedly separately".split()
+)
+
+_TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
+DASHES = "—–-―"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def bare(self) -> str:
+        """The word without a contracted "’s" ("He’s" -> "he")."""
+        low = self.low
+        return low[:-2] if low.endswith(("’s", "'s")) else low
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def is_name_word(t: Token) -> bool:
+    return t.cap and t.low not in NOT_NAMES and t.low not in INTRODUCERS
+
+
+def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_VERBS) -> int:
+    """Length in tokens of the cue starting at toks[i] (0 when there is none)."""
+    if toks[i].low in verbs:
+        return 1
+    for phrase in CUE_PHRASES + VERB_PHRASES:
+        if tuple(t.low for t in toks[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def speaker_follows(toks: Sequence[Token], i: int) -> bool:
+    """Whether the cue at toks[i] puts its speaker after it ("according to X", "Said Altman: …")."""
+    return toks[i].low == "according" or (i == 0 and toks[i].cap)
+
+
+def name_start(toks: Sequence[Token], j: int, lo: int) -> int:
+    """Index of the first token of the capitalised name that ends at toks[j]."""
+    k = j
+    while k - 1 >= lo:
+        prev = toks[k - 1]
+        if prev.cap and prev.low not in NOT_NAMES:
+            k -= 1
+        elif prev.text == "." and k - 2 >= lo and (toks[k - 2].low in TITLES or len(toks[k - 2].text) == 1):
+            k -= 2  # "Sen. Ted Cruz", "George H. W. Bush"
+        else:
+            break
+    if k - 1 >= lo and toks[k - 1].low == "the":
+        k -= 1  # "the White House said": the article belongs to the mention
+    return k
+
+
+def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
+    """Token span of the subject that ends at toks[j] (the word before a cue), or None."""
+    while j >= lo and toks[j].low in ADVERBS:
+        j -= 1
+    if j < lo:
+        return None
+    if toks[j].text == ")":  # "Sen. Ted Cruz (R-Texas) said"
+        k = j
+        while k >= lo and toks[k].text != "(":
+            k -= 1
+        j = k - 1
+    if j >= lo and toks[j].text == ",":  # "Hugh Hill, a doctor at X, said": the name before the appositive
+        k = j - 1
+        while k >= lo and toks[k].text not in ",—–":
+            k -= 1
+        if k > lo and toks[k].text == "," and toks[k - 1].cap:
+            j = k - 1
+            if toks[j].text == ")":
+                while j >= lo and toks[j].text != "(":
+                    j -= 1
+                j -= 1
+        else:
+            return None
+    if j >= lo and toks[j].low in RELATIVES:  # "an architect who said": the person before "who"
+        j -= 1
+        if j >= lo and toks[j].text == ",":
+            j -= 1
+    if j < lo:
+        return None
+    t = toks[j]
+    if t.bare in SUBJECT_PRONOUNS:
+        return (j, j + 1)
+    if is_name_word(t):
+        return (name_start(toks, j, lo), j + 1)
+    if t.text.isalpha() and t.low not in CONJUNCTIONS | PREPOSITIONS | ADVERBS | RELATIVES:
+        # a description: back to its determiner ("the CEO", "a spokeswoman for the campaign")
+        k = j
+        while k - 1 >= lo and j - k < 10 and _in_description(toks[k - 1]):
+            k -= 1
+            if toks[k].low in DETERMINERS or toks[k].text.endswith(("’s", "'s")):
+                return (k, j + 1)
+        if t.low.endswith("s") or t.low in ("police", "staff"):  # "officials said", "aides said"
+            return (j, j + 1)
+    return None
+
+
+def _in_description(t: Token) -> bool:
+    """A word that can stand inside a description ("the bespectacled, 71-year-old diplomat", "the
+    independent Vermont senator and Democratic presidential candidate")."""
+    return t.text == "," or t.low == "and" or (t.text[:1].isalnum() and t.low not in CONJUNCTIONS | RELATIVES)
+
+
+def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
+    """Token span of the speaker right after a cue (`said Altman`, `according to the report`)."""
+    while i < hi and toks[i].text == ",":
+        i += 1
+    if i >= hi:
+        return None
+    t = toks[i]
+    if t.low in SUBJECT_PRONOUNS:
+        return (i, i + 1)
+    if not (is_name_word(t) or t.low in DETERMINERS):
+        # a title before the name: "said former tech executive Carly Fiorina"
+        k = i
+        while k < min(hi, i + 5) and toks[k].text.isalpha() and not toks[k].cap and toks[k].low not in NOT_NAMES:
+            k += 1
+        if k == i or k >= hi or not is_name_word(toks[k]):
+            return None
+        rest = np_after(toks, k, hi)
+        return (i, rest[1]) if rest else None
+    k = i + 1
+    while k < hi:
+        tk = toks[k]
+        if tk.text == "." and (toks[k - 1].low in TITLES or len(toks[k - 1].text) == 1):
+            k += 1  # "Sen. Ted Cruz", "George W. Bush"
+            continue
+        if not tk.text[:1].isalnum() or tk.low in PREPOSITIONS | CONJUNCTIONS | RELATIVES | {"during"}:
+            break
+        if t.cap and not tk.cap:
+            break  # the name has ended: "said Altman during a fireside chat"
+        k += 1
+    if t.low in DETERMINERS and k == i + 1:
+        return None
+    return (i, k)
+
+
+def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | None:
+    """The subject that opens the writer's clause before toks[before]: a name, a pronoun or a determiner
+    phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …")."""
+    starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
+    for start in starts:
+        if start >= before:
+            return None
+        t = toks[start]
+        if t.low in INTRODUCERS:
+            continue
+        if t.bare in SUBJECT_PRONOUNS:
+            return (start, start + 1)
+        k = start + (1 if t.low in DETERMINERS else 0)
+        while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
+            k += 1
+        if k > start and not (k == start + 1 and t.low in DETERMINERS):
+            return (start, k)
+        if t.low in DETERMINERS and before > start + 1 and toks[start + 1].text.isalpha():
+            return (start, start + 2)  # "The senator …"
+        return None
+    return None
