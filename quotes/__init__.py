@@ -2,11 +2,34 @@
 
     >>> import quotes
     >>> [(q.speaker, q.text) for q in quotes.extract('"We ship it," Altman said.')]
-    [('Altman', 'We ship it,')]
+    [('Altman', 'We ship it')]
 """
 
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from quotes.model import Article, Quote, QuotesError
-from quotes.pipeline import extract
 
 __all__ = ["Article", "Quote", "QuotesError", "extract"]
 __version__ = "0.1.0"
+
+# Importing NLTK takes about a fifth of a second. A program that imports the library loads the
+# extraction pipeline (and NLTK) here, so that its first `quotes.extract` call is as fast as the rest;
+# the `quotes` command (and `python -m quotes`) loads it only when a command splits sentences, so that
+# `quotes search` answers in a fraction of a second.
+_COMMAND = Path(sys.argv[0]).name in {"quotes", "quotes.exe", "-m"} if sys.argv else False
+
+if TYPE_CHECKING or not _COMMAND:
+    from quotes.pipeline import extract
+else:
+
+    def __getattr__(name: str) -> Any:
+        if name == "extract":
+            from quotes.pipeline import extract
+
+            globals()["extract"] = extract
+            return extract
+        raise AttributeError(f"module 'quotes' has no attribute {name!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Titles that stand before a name ("CEO Sam Altman", "Sen. Ted Cruz"). They are never part of the
 # canonical name; a description made of one ("the senator") points back to the person who holds it.
@@ -113,6 +114,9 @@ def name_runs(text: str) -> list[tuple[int, str]]:
     after an initial or a title such as "Sen." does not)."""
     runs = []
     for m in NAME_RUN.finditer(text):
+        if "." not in m.group():
+            runs.append((m.start(), m.group()))
+            continue
         start, pos = m.start(), m.start()
         for tok in re.finditer(r"\S+", m.group()):
             word = tok.group()
@@ -127,10 +131,12 @@ def name_runs(text: str) -> list[tuple[int, str]]:
     return runs
 
 
-def words_of(name: str) -> list[str]:
-    return [w.strip(".’'").lower() for w in name.split()]
+@lru_cache(maxsize=65536)
+def words_of(name: str) -> tuple[str, ...]:
+    return tuple(w.strip(".’'").lower() for w in name.split())
 
 
+@lru_cache(maxsize=65536)
 def strip_titles(run: str) -> str:
     """The name without the titles and organisations before it: "OpenAI CEO Sam Altman" -> "Sam Altman"."""
     parts = run.split()
@@ -156,11 +162,13 @@ def strip_titles(run: str) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=65536)
 def is_organisation(name: str) -> bool:
     ws = words_of(name)
     return any(w in ORG_WORDS for w in ws) or (len(ws) == 1 and name.isupper() and len(name) > 1)
 
 
+@lru_cache(maxsize=65536)
 def gender_of(run: str) -> str | None:
     """'m', 'f' or None, from an honorific or title in the run or a common given name."""
     ws = words_of(run)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quotes.names import NOT_NAMES, TITLES
 
@@ -73,15 +73,13 @@ _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 DASHES = "—–-―"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or a punctuation mark of the article, with its offsets."""
+
     text: str
     start: int
     end: int
-
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    low: str  # lower-cased text
 
     @property
     def cap(self) -> bool:
@@ -94,8 +92,11 @@ class Token:
         return low[:-2] if low.endswith(("’s", "'s")) else low
 
 
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The tokens of text[start:end], with offsets in `text`."""
+    found = _TOKEN.finditer(text, start, len(text) if end is None else end)
+    return [Token(m.group(), m.start(), m.end(), m.group().lower()) for m in found]
+
 
 
 def is_name_word(t: Token) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from quotes.attribution import attribute
 from quotes.model import Quote
 from quotes.quotations import find_quotations
-from quotes.sentences import split_sentences
+from quotes.sentences import prepare, split_sentences
 
 
 def extract(text: str) -> list[Quote]:
@@ -14,3 +14,7 @@ def extract(text: str) -> list[Quote]:
         return []
     sentences = split_sentences(text)
     return attribute(text, sentences, find_quotations(text, sentences))
+
+
+# whoever imports the pipeline is about to extract: load the sentence tables with the code
+prepare()

@@ -24,6 +24,7 @@ from quotes.model import Quotation, Sentence
 # level: most are apostrophes ("Trump's", "’90s"), and news copy keeps single marks for nested quotations
 # and headlines.
 DOUBLE_MARKS = '"“”„‟«»'
+_MARK = re.compile(f"[{DOUBLE_MARKS}]")
 OPENING_GLYPHS = "“„‟«"
 CLOSING_GLYPHS = "”»"
 
@@ -66,8 +67,9 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
     markup = set()
     if "<" in text[start:end]:
         markup = {i for m in _MARKUP.finditer(text, start, end) for i in range(m.start(), m.end())}
-    for i in range(start, end):
-        if text[i] in DOUBLE_MARKS and i not in markup:
+    for m in _MARK.finditer(text, start, end):
+        i = m.start()
+        if i not in markup:
             opens = _is_opening(text, i, inside)
             if opens == inside:
                 # two openers or two closers in a row: a mistyped mark; trust alternation, since a

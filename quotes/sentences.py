@@ -198,6 +198,11 @@ def _join_run_on_attributions(paragraph: str, spans: Iterator[tuple[int, int]]) 
     return joined
 
 
+def prepare() -> None:
+    """Load the Punkt tables now rather than on the first split (they take some 30 ms)."""
+    _tokenizer()
+
+
 @functools.cache
 def _tokenizer() -> NewsTokenizer:
     """The one tokenizer, built from the shipped tables on first use."""
