@@ -209,7 +209,8 @@ def cue_after(ctx: _Context, q: Quotation, nxt: Quotation | None) -> _Found | No
             return _Found("cue_after", cue, _span(toks, after)) if after else None
         span = np_before(toks, i - 1, 0)
         if span is None:
-            return None
+            after = np_after(toks, i + n, len(toks)) if toks[i - 1].text == "," else None
+            return _Found("cue_after", cue, _span(toks, after)) if after else None
         # the speaker's phrase opens the tail (`"…," Tulsa police Chief Chuck Jordan said`), or stands
         # after a comma with a pronoun or name (`"…" to drive up the price, she said`)
         lead = toks[: span[0]]
@@ -281,7 +282,11 @@ def colon_lead_in(ctx: _Context, q: Quotation) -> _Found | None:
                 span = sentence_subject(toks, i)
             if span:
                 return _Found("colon_lead_in", toks[i].low, _span(toks, span))
-    # no cue: the last name of the lead-in ("And from Chairwoman Rosenworcel:")
+    # no cue: the subject of the lead-in ("She then addressed the supporters:"), else its last name
+    # ("And from Chairwoman Rosenworcel:")
+    span = sentence_subject(toks, len(toks))
+    if span is not None:
+        return _Found("colon_lead_in", None, _span(toks, span))
     for j in range(len(toks) - 1, -1, -1):
         if is_name_word(toks[j]):
             return _Found("colon_lead_in", None, _span(toks, (name_start(toks, j, 0), j + 1)))
@@ -314,7 +319,7 @@ def not_speech(ctx: _Context, q: Quotation) -> bool:
     words = q.text.rstrip(".,!?").split()
     if not words:
         return True
-    before = ctx.text[max(0, q.open_at - 20) : q.open_at].lower().split()
+    before = [w.strip(",:") for w in ctx.text[max(0, q.open_at - 20) : q.open_at].lower().split()]
     if before and (before[-1] in NAMING_WORDS or " ".join(before[-2:]) in NAMING_WORDS):
         return True
     name_before = ctx.text[q.open_at - 2 : q.open_at - 1].isalpha() and ctx.text[q.open_at - 1] == " "

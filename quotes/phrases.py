@@ -32,6 +32,7 @@ REPORTING_VERBS = frozenset(
     confirmed confirming denied revealed disclosed elaborated reasoned threatened proclaimed
     texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
     exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
+    continues barked chanted conclude concludes concluded retaliated
     """.split()
 )
 # Verbs that report words only after the quotation ("…," the editorial read / it now reads).
@@ -48,7 +49,7 @@ CHARACTERISING_VERBS = frozenset(
 # Reporting phrases whose speaker follows them ("according to the report").
 CUE_PHRASES = (("according", "to"),)
 # Reporting verbs of two words: the speaker stands before them as before any verb.
-VERB_PHRASES = (("pointed", "out"),)
+VERB_PHRASES = (("pointed", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"), ("chimed", "in"))
 
 # Words that may stand between a subject and its cue ("Altman also said", "he later told").
 ADVERBS = frozenset(
@@ -69,6 +70,8 @@ INTRODUCERS = frozenset(
     "saturday sunday reportedly separately".split()
 )
 
+# A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
+_PARTY_STATE = re.compile(r"[RDI]-[A-Z][\w.]*")
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 DASHES = "—–-―"
 
@@ -149,7 +152,13 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
         k = j - 1
         while k >= lo and toks[k].text not in ",—–":
             k -= 1
-        if k > lo and toks[k].text == "," and toks[k - 1].cap:
+        chunk = toks[k + 1 : j]
+        party_state = bool(_PARTY_STATE.fullmatch("".join(t.text for t in chunk)))  # "McConnell, R-Ky., said"
+        if k > lo and toks[k].text == "," and chunk and not party_state and all(
+            is_name_word(t) or t.text == "." for t in chunk
+        ):
+            return (k + 1, j)  # "the presumptive nominee, Donald Trump, tweeted": the name is the appositive
+        if k > lo and toks[k].text == "," and toks[k - 1].cap and (party_state or _opens_appositive(toks[k + 1])):
             j = k - 1
             if toks[j].text == ")":
                 while j >= lo and toks[j].text != "(":
@@ -174,10 +183,20 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
         while k - 1 >= lo and j - k < 10 and _in_description(toks[k - 1]):
             k -= 1
             if toks[k].low in DETERMINERS or toks[k].text.endswith(("’s", "'s")):
+                if k - 1 >= lo and toks[k - 1].low in PREPOSITIONS | {"during", "after", "before", "in"}:
+                    return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)
         if t.low.endswith("s") or t.low in ("police", "staff"):  # "officials said", "aides said"
             return (j, j + 1)
     return None
+
+
+def _opens_appositive(t: Token) -> bool:
+    """Whether a word can open an appositive: "a doctor at X", "who has four children", "president of
+    the union", "39"."""
+    return t.low in DETERMINERS or t.low in RELATIVES or t.low in TITLES or t.text.isdigit() or t.low in (
+        "former", "also", "one", "now", "then", "himself", "herself", "chief", "senior", "longtime", "after", "in",
+        "at", "during", "with", "speaking", "asked", "like")
 
 
 def _in_description(t: Token) -> bool:
@@ -224,6 +243,9 @@ def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | No
     """The subject that opens the writer's clause before toks[before]: a name, a pronoun or a determiner
     phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …")."""
     starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
+    dash = next((k for k in range(min(before, 8)) if toks[k].text in DASHES), None)
+    if dash is not None and all(t.text.isupper() or not t.text.isalnum() for t in toks[:dash]):
+        starts = [dash + 1] + [k for k in starts if k > dash]  # a dateline: "NEW YORK (AP) — Trump said"
     for start in starts:
         if start >= before:
             return None
