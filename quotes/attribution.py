@@ -72,6 +72,7 @@ CONFIDENCE = {
     "continued_paragraph": 0.9,
     "same_paragraph": 0.85,
     "previous_paragraph": 0.7,
+    "previous_sentence": 0.7,
     "sentence_subject": 0.5,
     "none": 0.0,
 }
@@ -293,14 +294,14 @@ def colon_lead_in(ctx: _Context, q: Quotation) -> _Found | None:
     return None
 
 
-def _reported_speaker(ctx: _Context, start: int, end: int) -> _Found | None:
-    """The subject of the last reporting verb in a paragraph (`Chung said the two sides …`)."""
+def _reported_speaker(ctx: _Context, start: int, end: int, rule: str) -> _Found | None:
+    """The subject of the last reporting verb in text[start:end] (`Chung said the two sides …`)."""
     toks = ctx.tokens_between(start, end)
     for i in range(len(toks) - 1, 0, -1):
         if cue_length(toks, i) == 1 and not ctx.quoted(toks[i].start):
             span = np_before(toks, i - 1, 0)
             if span:
-                return _Found("previous_paragraph", toks[i].low, _span(toks, span))
+                return _Found(rule, toks[i].low, _span(toks, span))
     return None
 
 
@@ -384,6 +385,10 @@ def _rules(
     if q.kind == "direct" and ctx.at_paragraph_start(q):
         carried = prev if attributed and prev_q.paragraph == q.paragraph - 1 else None
         return _previous_paragraph(ctx, q, carried)
+    if q.kind == "direct":
+        # a quotation standing alone after the writer's sentences: the speaker they last reported
+        # (`Or maybe Jeb Bush, consultant Phil Musser says. "Several surveys …"`)
+        return _reported_speaker(ctx, ctx.paragraphs[q.paragraph][0], q.open_at, "previous_sentence")
     return None
 
 
@@ -393,7 +398,7 @@ def _previous_paragraph(ctx: _Context, q: Quotation, prev: Quote | None) -> _Fou
     if q.paragraph == 0:
         return None
     start, end = ctx.paragraphs[q.paragraph - 1]
-    reported = _reported_speaker(ctx, start, end)
+    reported = _reported_speaker(ctx, start, end, "previous_paragraph")
     if reported is not None and (prev is None or (reported.mention or (0, 0))[0] > prev.end):
         return reported
     if prev is not None:
