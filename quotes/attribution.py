@@ -59,7 +59,7 @@ from quotes.phrases import (
     speaker_follows,
     tokenize,
 )
-from quotes.quotations import paragraph_starts
+from quotes.quotations import SENTENCE_END, paragraph_starts
 
 # Confidence of each rule: the share of its attributions whose speaker is right on annotated news
 # (PolNeAR train split, measured with `quotes evaluate`); calibrated as a set, retune them together.
@@ -323,8 +323,10 @@ def not_speech(ctx: _Context, q: Quotation) -> bool:
     before = [w.strip(",:") for w in ctx.text[max(0, q.open_at - 20) : q.open_at].lower().split()]
     if before and (before[-1] in NAMING_WORDS or " ".join(before[-2:]) in NAMING_WORDS):
         return True
-    name_before = ctx.text[q.open_at - 2 : q.open_at - 1].isalpha() and ctx.text[q.open_at - 1] == " "
-    if len(words) <= 2 and name_before and ctx.text[q.close_at + 1 : q.close_at + 2].isupper():
+    word_before = ctx.text[max(0, q.open_at - 30) : q.open_at].split()[-1:]
+    name_before = bool(word_before) and word_before[0][:1].isupper() and ctx.text[q.open_at - 1] == " "
+    ends_sentence = ctx.text[q.close_at - 2 : q.close_at - 1] in SENTENCE_END
+    if len(words) <= 2 and name_before and not ends_sentence and ctx.text[q.close_at + 1 : q.close_at + 2].isupper():
         return True
     if q.kind == "direct" and len(words) == 1:
         return False  # `"Unbelievable," he said.`
