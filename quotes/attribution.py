@@ -310,7 +310,20 @@ def subject_of_sentence(ctx: _Context, q: Quotation) -> _Found | None:
     sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
     toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
     span = sentence_subject(toks, len(toks))
-    return _Found("sentence_subject", None, _span(toks, span)) if span else None
+    if span is None or not _is_someone(ctx, toks[span[0] : span[1]]):
+        return None
+    return _Found("sentence_subject", None, _span(toks, span))
+
+
+def _is_someone(ctx: _Context, words: Sequence[Token]) -> bool:
+    """Whether a subject names someone who can speak: a pronoun, a person or organisation the article
+    names, or a description by title ("the senator"); not "The question" or "Declaring"."""
+    if len(words) == 1 and words[0].bare in SUBJECT_PRONOUNS - {"it"}:
+        return True
+    if any(t.low in TITLES for t in words):
+        return True
+    name = " ".join(t.text for t in words if t.low != "the")
+    return bool(name) and name[:1].isupper() and ctx.people.lookup(name) is not None
 
 
 def not_speech(ctx: _Context, q: Quotation) -> bool:
