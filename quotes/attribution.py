@@ -190,7 +190,7 @@ def cue_after(ctx: _Context, q: Quotation, nxt: Quotation | None) -> _Found | No
     sentence (`"…?" Graham asked.`), the cue opens the next one."""
     i = ctx.sentence_index(max(q.close_at - 1, q.start))
     end = ctx.sentences[i].end if ctx.sentences else len(ctx.text)
-    if ctx.text[q.close_at : end].strip() == "" and i + 1 < len(ctx.sentences):
+    if ctx.text[q.close_at : end].strip() == "" and i + 1 < len(ctx.sentences) and q.text[-1:] in "?!":
         if ctx.sentences[i + 1].paragraph == q.paragraph:
             end = ctx.sentences[i + 1].end
     if nxt is not None:

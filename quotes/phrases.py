@@ -57,8 +57,11 @@ ADVERBS = frozenset(
     "was is quickly even still just frankly now repeatedly flatly reportedly privately publicly often "
     "bluntly angrily finally separately".split()
 )
-DETERMINERS = frozenset("the a an his her its their our another one some two three several many".split())
+DETERMINERS = frozenset("the a an his her its their our my your another one some two three several many".split())
 PREPOSITIONS = frozenset("of for at with from in on to by".split())
+# Prepositions of a phrase that can stand between a subject and its verb ("Trump at the time said",
+# "Protesters marching through the streets chanted").
+PLACE_PREPOSITIONS = frozenset("during after before through across into outside inside near around over under".split())
 CONJUNCTIONS = frozenset("and but or then so".split())
 RELATIVES = frozenset("who which that whose".split())
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
@@ -158,12 +161,13 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
             is_name_word(t) or t.text == "." for t in chunk
         ):
             return (k + 1, j)  # "the presumptive nominee, Donald Trump, tweeted": the name is the appositive
-        if k > lo and toks[k].text == "," and toks[k - 1].cap and (party_state or _opens_appositive(toks[k + 1])):
-            j = k - 1
-            if toks[j].text == ")":
-                while j >= lo and toks[j].text != "(":
-                    j -= 1
-                j -= 1
+        m = k - 1
+        if m > lo and toks[m].text == ")":  # "Rep. Jim Jordan (R-Ohio), an oversight panel member, said"
+            while m > lo and toks[m].text != "(":
+                m -= 1
+            m -= 1
+        if k > lo and toks[k].text == "," and toks[m].cap and (party_state or _opens_appositive(toks[k + 1])):
+            j = m
         else:
             return None
     if j >= lo and toks[j].low in RELATIVES:  # "an architect who said": the person before "who"
@@ -176,14 +180,19 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
     if t.bare in SUBJECT_PRONOUNS:
         return (j, j + 1)
     if is_name_word(t):
-        return (name_start(toks, j, lo), j + 1)
+        start = name_start(toks, j, lo)
+        if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
+            return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
+        return (start, j + 1)
     if t.text.isalpha() and t.low not in CONJUNCTIONS | PREPOSITIONS | ADVERBS | RELATIVES:
         # a description: back to its determiner ("the CEO", "a spokeswoman for the campaign")
         k = j
         while k - 1 >= lo and j - k < 10 and _in_description(toks[k - 1]):
             k -= 1
             if toks[k].low in DETERMINERS or toks[k].text.endswith(("’s", "'s")):
-                if k - 1 >= lo and toks[k - 1].low in PREPOSITIONS | {"during", "after", "before", "in"}:
+                if toks[k].low not in DETERMINERS and k - 1 >= lo and toks[k - 1].low in DETERMINERS:
+                    k -= 1  # "the ad’s narrator"
+                if k - 1 >= lo and toks[k - 1].low in PREPOSITIONS | PLACE_PREPOSITIONS:
                     return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)
         if t.low.endswith("s") or t.low in ("police", "staff"):  # "officials said", "aides said"
