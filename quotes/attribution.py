@@ -322,8 +322,15 @@ def _is_someone(ctx: _Context, words: Sequence[Token]) -> bool:
         return True
     if any(t.low in TITLES for t in words):
         return True
-    name = " ".join(t.text for t in words if t.low != "the")
-    return bool(name) and name[:1].isupper() and ctx.people.lookup(name) is not None
+    name = [t for t in words if t.low != "the"]
+    if not name or not name[0].cap:
+        return False
+    if ctx.people.lookup(" ".join(t.text for t in name)) is not None:
+        return True
+    # a name the article has not introduced ("Politifact", "Oz"), but not a sentence's opening word
+    # that only looks like one ("Declaring", "Ironically", "There’s")
+    head = name[0].low
+    return not (head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in NOT_NAMES | INTRODUCERS)
 
 
 def not_speech(ctx: _Context, q: Quotation) -> bool:
