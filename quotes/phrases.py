@@ -44,6 +44,9 @@ CHARACTERISING_VERBS = frozenset(
     called calls calling described describes describing labeled labelled dubbed branded likened
     compared condemned dismissed denounced hailed praised criticized criticised derided decried
     characterized characterised referred deemed blasted slammed mocked touted promising promised
+    accused accuses accusing protested protesting alleged alleges alleging blamed blames attacked attacks
+    lambasted ridiculed cited cites citing quoted quoting invoked invoking referencing referenced
+    proclaiming declaring insisting arguing claiming pledging vowing predicting warning
     """.split()
 )
 # Reporting phrases whose speaker follows them ("according to the report").
