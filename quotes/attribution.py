@@ -245,6 +245,10 @@ def cue_before(ctx: _Context, q: Quotation) -> _Found | None:
             continue  # "an architect who said …": a clause about someone else, not the sentence's speaker
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
             span = np_after(toks, i + n, len(toks))
+        elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
+            # a participle's subject is its clause's ("Trump released an ad calling it …"), not the
+            # object before it; an earlier cue or the sentence's subject gives it
+            continue
         else:
             span = np_before(toks, i - 1, 0) if i > 0 else None
         if span is not None:

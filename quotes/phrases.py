@@ -58,7 +58,8 @@ VERB_PHRASES = (("pointed", "out"), ("shot", "back"), ("fired", "back"), ("went"
 ADVERBS = frozenset(
     "also later then again once previously recently earlier further simply only has had have would will "
     "was is quickly even still just frankly now repeatedly flatly reportedly privately publicly often "
-    "bluntly angrily finally separately".split()
+    "bluntly angrily finally separately does did do can could may might should must always never "
+    "not".split()
 )
 DETERMINERS = frozenset("the a an his her its their our my your another one some two three several many".split())
 PREPOSITIONS = frozenset("of for at with from in on to by".split())
