@@ -175,6 +175,38 @@ def stats_cmd(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
     Console().print(table)
 
 
+@app.command("evaluate")
+def evaluate_cmd(
+    gold: Annotated[Path, typer.Argument(help="JSON Lines of annotated articles (PolNeAR's gold format).")],
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Only the first N articles.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Measure extraction and attribution on articles whose quotations people annotated: precision,
+    recall and F1 of the quotations found, speaker accuracy, end-to-end F1, speed, and the accuracy of
+    each rule and confidence band. README.md defines each figure.
+
+    Example: quotes evaluate ../shared/polnear/dev.jsonl
+    """
+    from quotes.evaluate import evaluate
+
+    with _reported():
+        result = evaluate(gold, limit=limit)
+    metrics = result.metrics()
+    if as_json:
+        _print_json({**metrics, "rules": result.table("rules"), "confidence": result.table("bands")})
+        return
+    console = Console()
+    table = Table("figure", "value", title=f"{gold}")
+    for key, value in metrics.items():
+        _add_row(table, key, "" if value is None else str(value))
+    console.print(table)
+    for key, title in (("rules", "speaker accuracy by rule"), ("bands", "speaker accuracy by confidence")):
+        breakdown = Table("rule" if key == "rules" else "confidence", "quotations", "speaker right", title=title)
+        for name, n, share in result.table(key):
+            _add_row(breakdown, name, str(n), f"{share:.3f}")
+        console.print(breakdown)
+
+
 def main() -> None:
     """The `quotes` console script."""
     app(prog_name="quotes")

@@ -30,7 +30,7 @@ from quotes.pipeline import extract
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who", "which", "that", "his", "her", "their"}
 _WORD = re.compile(r"[\w'’.-]+")
 # Confidence bands of the report: [low, high) for each.
-BANDS = ((0.0, 0.01), (0.01, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 1.01))
+BANDS = ((0.0, 0.01), (0.01, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 0.95), (0.95, 1.01))
 
 
 class GoldError(QuotesError):

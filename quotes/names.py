@@ -36,7 +36,7 @@ NOT_NAMES = frozenset(
     there here then than so yet not no yes also just only still even now today yesterday tomorrow
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    god
+    god nobody everyone everybody someone somebody anyone anybody none nothing something everything
     """.split()
 )
 
