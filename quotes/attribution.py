@@ -357,9 +357,12 @@ def not_speech(ctx: _Context, q: Quotation) -> bool:
     if q.kind == "direct" and len(words) == 1:
         return False  # `"Unbelievable," he said.`
     long_words = [w for w in words if len(w.strip("‘’'\"(),:;")) > 3]
-    return len(words) <= TITLE_MAX_WORDS and bool(long_words) and all(w[:1].isupper() for w in long_words) and (
-        words[0][:1].isupper()
-    )
+    title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
+    if not title_case or len(words) > TITLE_MAX_WORDS:
+        return False
+    # a name someone gives ("Trump called her “Miss Piggy”") is that person's words
+    lead = ctx.tokens_between(max(0, q.open_at - 60), q.open_at)[-8:]
+    return not any(t.low in REPORTING_VERBS or t.low in CHARACTERISING_VERBS for t in lead)
 
 
 def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quotation]) -> list[Quote]:
