@@ -46,6 +46,7 @@ from quotes.phrases import (
     DASHES,
     DETERMINERS,
     INTRODUCERS,
+    PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
@@ -360,8 +361,11 @@ def not_speech(ctx: _Context, q: Quotation) -> bool:
     title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
     if not title_case or len(words) > TITLE_MAX_WORDS:
         return False
-    # a name someone gives ("Trump called her “Miss Piggy”") is that person's words
+    # a name someone gives ("Trump called her “Miss Piggy”") is that person's words; a show named after
+    # its network or a preposition ("said on ABC's “This Week”") is a title still
     lead = ctx.tokens_between(max(0, q.open_at - 60), q.open_at)[-8:]
+    if lead and (lead[-1].low.endswith(("’s", "'s")) or lead[-1].low in PREPOSITIONS | {"during", "the", "a"}):
+        return True
     return not any(t.low in REPORTING_VERBS or t.low in CHARACTERISING_VERBS for t in lead)
 
 
