@@ -23,6 +23,7 @@ Quotations that are not speech are dropped before any rule runs: titles of works
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ CUE_AFTER_REACH = 30
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 5
+_WORDS = re.compile(r"[a-z]+")
 # How far back (in characters) a pronoun looks for the person it stands for.
 PRONOUN_REACH = 1500
 
@@ -114,8 +116,7 @@ class _Context:
         self.sentences = sentences
         self.sentence_starts = [s.start for s in sentences]
         self.paragraphs = _paragraph_bounds(text)
-        self.tokens = tokenize(text)
-        self.token_starts = [t.start for t in self.tokens]
+        self._sentence_tokens: dict[int, list[Token]] = {}  # tokenized on demand: most sentences never are
         self.people = People()
         self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
         self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
@@ -140,15 +141,26 @@ class _Context:
 
     def _subject_offsets(self) -> set[int]:
         """Offsets of the names that are the subject of a reporting verb anywhere in the article."""
-        toks, found = self.tokens, set()
-        for i, t in enumerate(toks):
-            if t.low in REPORTING_VERBS and i > 0:
-                span = np_before(toks, i - 1, max(0, i - 12))
-                if span is not None:
-                    k = span[0] + (toks[span[0]].low == "the")
-                    if toks[k].cap:
-                        found.add(toks[k].start)
+        found = set()
+        for n, sentence in enumerate(self.sentences):
+            if REPORTING_VERBS.isdisjoint(_WORDS.findall(sentence.text.lower())):
+                continue
+            toks = self.sentence_tokens(n)
+            for i, t in enumerate(toks):
+                if t.low in REPORTING_VERBS and i > 0:
+                    span = np_before(toks, i - 1, max(0, i - 12))
+                    if span is not None:
+                        k = span[0] + (toks[span[0]].low == "the")
+                        if toks[k].cap:
+                            found.add(toks[k].start)
         return found
+
+    def sentence_tokens(self, n: int) -> list[Token]:
+        toks = self._sentence_tokens.get(n)
+        if toks is None:
+            sentence = self.sentences[n]
+            toks = self._sentence_tokens[n] = tokenize(self.text, sentence.start, sentence.end)
+        return toks
 
     def _opens_sentence(self, offset: int) -> bool:
         i = bisect_right(self.sentence_starts, offset) - 1
@@ -163,9 +175,13 @@ class _Context:
         return max(0, bisect_right(self.sentence_starts, offset) - 1)
 
     def tokens_between(self, start: int, end: int) -> list[Token]:
-        i = bisect_right(self.token_starts, start - 1)
-        j = bisect_right(self.token_starts, end - 1)
-        return self.tokens[i:j]
+        """The tokens that start in text[start:end]."""
+        if not self.sentences:
+            return tokenize(self.text, start, end)
+        out: list[Token] = []
+        for n in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1):
+            out.extend(t for t in self.sentence_tokens(n) if start <= t.start < end)
+        return out
 
     def at_paragraph_start(self, q: Quotation) -> bool:
         return self.text[self.paragraphs[q.paragraph][0] : q.open_at].strip() == ""

@@ -53,6 +53,7 @@ CHARACTERISING_VERBS = frozenset(
 CUE_PHRASES = (("according", "to"),)
 # Reporting verbs of two words: the speaker stands before them as before any verb.
 VERB_PHRASES = (("pointed", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"), ("chimed", "in"))
+_PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
 
 # Words that may stand between a subject and its cue ("Altman also said", "he later told").
 ADVERBS = frozenset(
@@ -115,11 +116,13 @@ def is_name_word(t: Token) -> bool:
 
 def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_VERBS) -> int:
     """Length in tokens of the cue starting at toks[i] (0 when there is none)."""
-    if toks[i].low in verbs:
+    low = toks[i].low
+    if low in verbs:
         return 1
-    for phrase in CUE_PHRASES + VERB_PHRASES:
-        if tuple(t.low for t in toks[i : i + len(phrase)]) == phrase:
-            return len(phrase)
+    if low in _PHRASE_STARTS:
+        for phrase in CUE_PHRASES + VERB_PHRASES:
+            if tuple(t.low for t in toks[i : i + len(phrase)]) == phrase:
+                return len(phrase)
     return 0
 
 
