@@ -495,6 +495,8 @@ def _resolve(ctx: _Context, mention: str, at: int) -> str | None:
         if words[0].lower() == "the" and rest[:1].isupper():
             return rest  # an organisation: "the White House" -> "White House"
         return mention
+    if mention in ("Q", "A"):
+        return None  # an interview's unnamed questioner, or its answerer: the article names them elsewhere
     if mention.isupper() and len(mention) > 3:
         mention = mention.title()  # a transcript label: "WALLACE" -> "Wallace"
     person = ctx.people.lookup(mention)

@@ -53,6 +53,15 @@ def test_speaker_rules(text, speaker, mention, cue, rule):
     assert text[q.speaker_start : q.speaker_end] == mention
 
 
+def test_transcript_labels_name_each_turn():
+    text = 'Chris Wallace spoke with Gov. Mike Pence.\n\n"WALLACE: Will she be there?\n\n"PENCE: She will not."'
+    found = quotes.extract(text)
+    assert [(q.speaker, q.rule) for q in found] == [("Chris Wallace", "transcript_label"),
+                                                    ("Mike Pence", "transcript_label")]
+    (q,) = quotes.extract('"Q: Why now?"')
+    assert (q.speaker, q.speaker_mention, q.rule) == (None, "Q", "transcript_label")
+
+
 def test_second_quotation_in_paragraph_continues_the_speaker():
     text = '"One thing," Altman said. "Another thing."'
     a, b = quotes.extract(text)
