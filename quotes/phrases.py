@@ -266,8 +266,8 @@ def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | No
         if start >= before:
             return None
         t = toks[start]
-        if t.low in INTRODUCERS:
-            continue
+        if t.low in INTRODUCERS or (t.cap and t.low.endswith(("ly", "ing")) and len(t.low) > 4):
+            continue  # "However, …", "Shortly after the call, …", "Holding signs, …"
         if t.bare in SUBJECT_PRONOUNS:
             return (start, start + 1)
         k = start + (1 if t.low in DETERMINERS else 0)
