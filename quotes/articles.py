@@ -1,32 +1,56 @@
-"""Reading articles: files and folders of `.txt` pages and JSON lines become `Article` records.
+"""Reading articles: files, folders and standard input become `Article` records.
 
-    read_articles(["seeds/", "more.jsonl"]) -> Iterator[Article]
+    read_articles(["seeds/", "more.jsonl", "feed.xml", "-"]) -> Iterator[Article]
 
-One reader per file extension, in `READERS`; to read a new kind of file (HTML, feeds), add a function
-`reader(path, on_error) -> Iterator[Article]` there. A bad file or line is reported through `on_error` and
-skipped, so one broken file never stops a run over thousands; a path that does not exist raises.
+One reader per file extension, in `READERS`: `.txt` pages (quotes.textpage), `.html`/`.htm` pages and
+RSS/Atom feeds (quotes.webpages), `.jsonl`/`.json` JSON lines; `-` reads JSON lines from standard input.
+To read a new kind of file, add a function `reader(path, on_error) -> Iterator[Article]` there.
 
-A `.txt` file is often a web page saved as text: `parse_text_article` finds its headline, byline and body
-and drops the site's chrome (menus, share buttons), photo captions and the author's contact line.
+A bad file or line is reported through `on_error` and skipped, so one broken file never stops a run over
+thousands: undecodable bytes are read as Windows-1252 (else Latin-1) with a warning; binary and empty
+files, pages without article text, malformed JSON lines (with their line number) and articles longer than
+MAX_ARTICLE_CHARS are skipped. A path that does not exist raises ArticleError.
+
+Paths are made absolute (symlinks resolved), so `seeds/x.txt`, `./seeds/x.txt` and `/home/me/seeds/x.txt`
+are one article whatever the working directory: an article read from a file without an `id` or `url` has
+its absolute path as its id.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from quotes import webpages
 from quotes.model import Article, QuotesError
+from quotes.textpage import parse_text_article
+
+__all__ = ["READERS", "ArticleError", "MAX_ARTICLE_CHARS", "OnError", "STDIN", "iter_files", "normalise_date",
+           "parse_text_article", "read_articles", "read_file", "source_file"]
 
 log = logging.getLogger(__name__)
 
 OnError = Callable[[str, str], None]
-"""Called with (where, message): `where` is a path, or `path:LINE` for a JSON line."""
+"""Called with (where, message): `where` is a path, or `path:N` for the Nth JSON line or feed entry."""
+
+# The longest PolNeAR article has 33,672 characters and long-form features run to 60,000; an "article" of
+# more is a book, a dump or a concatenation, and would hold up a run. Longer ones are skipped and reported.
+MAX_ARTICLE_CHARS = 200_000
+# A single-article file (.txt, .html) larger than this is not read at all (saved pages with inline scripts
+# and images run to a few MB). Files of many articles (JSON lines, feeds) are read line by line instead.
+MAX_PAGE_BYTES = 20_000_000
+# Bytes of a file's head looked at for NUL bytes, the mark of a binary file (image, PDF, archive).
+BINARY_SNIFF_BYTES = 8192
+
+STDIN = "-"
+"""The path that means standard input (JSON lines)."""
+STDIN_NAME = "<stdin>"  # how standard input is named in reports and in `Article.path`
 
 
 class ArticleError(QuotesError):
@@ -40,24 +64,59 @@ def _warn(where: str, message: str) -> None:
 def read_articles(paths: Iterable[str | Path], on_error: OnError | None = None) -> Iterator[Article]:
     """Every article in these files and folders (folders recursively, in sorted order, hidden ones skipped).
 
-    Files whose extension has no reader in `READERS` are ignored. A file or line that cannot be read calls
-    `on_error(where, message)` (default: log a warning) and reading goes on.
+    Files whose extension has no reader in `READERS` are ignored; `-` reads JSON lines from standard input.
+    A file or line that cannot be read calls `on_error(where, message)` (default: log a warning) and
+    reading goes on.
 
     Raises ArticleError for a path that does not exist.
     """
     report = on_error or _warn
+    for file in iter_files(paths):
+        yield from read_file(file, report)
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
+    """The files to read under these paths, absolute, each once; `STDIN` stays as it is."""
+    seen: set[Path] = set()
     for given in paths:
+        if str(given) == STDIN:
+            yield STDIN
+            continue
         path = Path(given)
         if not path.exists():
             raise ArticleError(f"no such file or folder: {given}; check the path")
-        if path.is_dir():
-            files: Iterable[Path] = _files_under(path)
-        else:
-            files = [path]
-        for file in files:
-            reader = READERS.get(file.suffix.lower())
-            if reader is not None:
-                yield from reader(file, report)
+        path = path.resolve()
+        for file in _files_under(path) if path.is_dir() else [path]:
+            if file not in seen and (path == file or file.suffix.lower() in READERS):
+                seen.add(file)
+                yield file
+
+
+def read_file(file: Path | str, on_error: OnError | None = None) -> Iterator[Article]:
+    """The articles of one file (by its extension's reader; none for an unknown one), or of `STDIN`."""
+    report = on_error or _warn
+    if str(file) == STDIN:
+        articles = _jsonl_lines(sys.stdin.buffer, STDIN_NAME, report)
+    else:
+        reader = READERS.get(Path(file).suffix.lower())
+        if reader is None:
+            kinds = ", ".join(sorted(READERS))
+            report(str(file), f"no reader for {Path(file).suffix or 'files without an extension'}; "
+                   f"articles are {kinds} files")
+            return
+        articles = reader(Path(file), report)
+    for article in articles:
+        if len(article.text) > MAX_ARTICLE_CHARS:
+            report(article.path or article.id, f"article of {len(article.text):,} characters is longer than "
+                   f"the cap of {MAX_ARTICLE_CHARS:,} (quotes.articles.MAX_ARTICLE_CHARS); split it")
+            continue
+        yield article
+
+
+def source_file(where: str) -> str:
+    """The file part of an `Article.path` or error location: `a.jsonl:7` -> `a.jsonl`."""
+    head, sep, tail = where.rpartition(":")
+    return head if sep and tail.isdigit() else where
 
 
 def _files_under(folder: Path) -> Iterator[Path]:
@@ -74,29 +133,50 @@ def _files_under(folder: Path) -> Iterator[Path]:
             yield entry
 
 
-def _read_text(path: Path, report: OnError) -> str | None:
-    """The file's text (UTF-8, else cp1252 with a warning), or None after reporting why not."""
+def _read_bytes(path: Path, report: OnError, limit: int | None = MAX_PAGE_BYTES) -> bytes | None:
+    """The file's bytes, or None after reporting why not (unreadable, too large, binary, empty)."""
     try:
+        if limit is not None and path.stat().st_size > limit:
+            report(str(path), f"file of {path.stat().st_size:,} bytes is larger than the cap of {limit:,} "
+                   "(quotes.articles.MAX_PAGE_BYTES) for one article; is it an article?")
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
         return None
+    if b"\x00" in raw[:BINARY_SNIFF_BYTES]:
+        report(str(path), "binary file (it holds NUL bytes), not text; remove it or save the article as text")
+        return None
+    if not raw.strip():
+        report(str(path), "empty file; remove it or add the article's text")
+        return None
+    return raw
+
+
+def decode(raw: bytes, where: str) -> str:
+    """Text from bytes: UTF-8, else Windows-1252, else Latin-1 (which reads any byte), with a warning."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            report(str(path), f"not UTF-8 text (bad byte at {exc.start}); save the file as UTF-8")
-            return None
-        log.warning("%s: not UTF-8 (bad byte at %d); read as Windows-1252 (cp1252)", path, exc.start)
-    if not text.strip():
-        report(str(path), "empty file; remove it or add the article's text")
-        return None
+        for codec, name in (("cp1252", "Windows-1252 (cp1252)"), ("latin-1", "Latin-1")):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            log.warning("%s: not UTF-8 (bad byte at %d); read as %s", where, exc.start, name)
+            break
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-# -- .txt ------------------------------------------------------------------------------------------------
+def _read_text(path: Path, report: OnError) -> str | None:
+    """The text of a one-article file, or None after reporting why not."""
+    raw = _read_bytes(path, report)
+    if raw is None:
+        return None
+    return decode(raw, str(path))
+
+
+# -- .txt, .html, feeds ----------------------------------------------------------------------------------
 
 
 def read_txt(path: Path, report: OnError) -> Iterator[Article]:
@@ -111,179 +191,24 @@ def read_txt(path: Path, report: OnError) -> Iterator[Article]:
     yield article
 
 
-# Thresholds for saved web pages, calibrated as a set on the seed page and plain PolNeAR texts; a line is
-# a "headline" if it has HEADLINE_WORDS words and no final stop, "chrome" if shorter than CHROME_WORDS
-# words with no sentence punctuation at its end.
-HEADLINE_WORDS = (2, 25)  # fewest and most words of a headline
-CHROME_WORDS = 6  # a body line of fewer words, without a stop or a quotation mark, is navigation
-BYLINE_WORDS = 8  # most words in the name part of "By ..."
-CONTACT_WORDS = 8  # most words of an author contact line (`Name name@site.com`)
-
-# Bullets that open menu and share-button lines: "• Facebook share button", "▶ More".
-_BULLET = re.compile(r"^[•·▪▶►◆■□●○◦‣⁃*+-]\s*")
-# Words of site chrome when they make up a short line: share buttons, menus, page furniture.
-_CHROME_WORDS = re.compile(
-    r"\b(share|share button|tweet|facebook|twitter|kakao|whatsapp|linkedin|email this|print|comments?|"
-    r"subscribe|sign (?:up|in)|log ?in|menu|close|settings|font-?size|advertisement|top \d+ stories|"
-    r"go top|back to top|read more|related (?:articles|stories)|most (?:read|viewed|popular)|"
-    r"copy link|link copied|skip to (?:main )?content)\b",
-    re.IGNORECASE,
-)
-# A photo credit at the end of a caption: "... Tuesday. Korea Times photo by Shim Hyun-chul",
-# "... Tuesday. Yonhap", "(AP Photo/Evan Vucci)", "Getty Images", "Photo: Reuters".
-_PHOTO_CREDIT = re.compile(
-    r"(?:\b(?:photo|photograph|image|picture|file photo)s?\s+(?:by|courtesy of|from)\s+[\w '’-]{2,60}"
-    r"|(?:^|[.)]\s+|/)(?:Yonhap|Reuters|AFP|AP|EPA|Xinhua|Newsis|Getty Images|Shutterstock|Bloomberg"
-    r"|[\w ]{0,40}\bphoto)"
-    r"|^(?:photo|image|picture)(?: credit)?\s*:.*)$",
-    re.IGNORECASE,
-)
-_PHOTO_PAREN = re.compile(r"\((?:[^()]*\b(?:photo|image|file)\b[^()]*|AP|AFP|Reuters|EPA)\)$", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(r"^(?:https?://|www\.)\S+$")
-# "By Nam Hyun-woo", "BY JANE DOE, Reuters", "By Jane Doe and John Roe | Staff writers".
-_BYLINE = re.compile(r"^by\s+(?P<name>[^,|•·\n]+?)\s*(?:[,|•·]|\s[-–—]\s|$)", re.IGNORECASE)
-_NAME_PARTICLES = {"and", "de", "da", "del", "der", "di", "du", "la", "le", "van", "von", "bin", "al"}
-# "© 2025 The Korea Times. All rights reserved." states the publisher; nothing else does.
-_COPYRIGHT = re.compile(
-    r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?:by\s+)?"
-    r"(?P<name>[A-Z][\w&.' -]{1,60}?)\.?(?:\s*All rights reserved\.?)?$",
-    re.IGNORECASE,
-)
-_SENTENCE_END = re.compile(r"[.?!:;\"'”’)\]…]$")
-_STOP_AT_END = re.compile(r"[.,;:!][\"'”’)]*$")  # a headline has no final stop ("?" is allowed)
-_QUOTE_MARKS = re.compile(r"[\"“”‘’«»]")
+def read_html(path: Path, report: OnError) -> Iterator[Article]:
+    """One article per saved web page (`.html`, `.htm`): trafilatura finds its text and metadata."""
+    raw = _read_text(path, report)
+    if raw is None:
+        return
+    article = webpages.parse_html(raw, str(path))
+    if article is None:
+        report(str(path), "no article text found in the page (a front page, a menu, a script?); skipped")
+        return
+    yield article
 
 
-def parse_text_article(raw: str, path: str | Path) -> Article:
-    """An article from a text file: headline, byline and body, without chrome or photo captions.
-
-    The body runs from after the byline (or the headline, without a byline) to the end, one paragraph per
-    blank-line separated block, joined by blank lines. A plain text whose first line is a headline keeps
-    every other line as its body.
-    """
-    blocks = _blocks(raw.replace("\r\n", "\n"))
-    lines = [line for block in blocks for line in block]
-    title_at = _find_title(lines)
-    byline_at, author = _find_byline(lines, title_at)
-    body_from = max(i for i in (title_at, byline_at, -1) if i is not None) + 1
-
-    paragraphs: list[str] = []
-    seen: set[str] = set()
-    index = 0
-    for block in blocks:
-        kept = []
-        for line in block:
-            if index >= body_from and not _is_chrome(line) and not _is_contact(line):
-                kept.append(line)
-            index += 1
-        paragraph = " ".join(kept)
-        if not paragraph or _is_caption(paragraph):
-            continue
-        if paragraph in seen:  # a caption repeated below its image; drop its first copy too
-            if paragraphs and paragraphs[-1] == paragraph:
-                paragraphs.pop()
-            continue
-        seen.add(paragraph)
-        paragraphs.append(paragraph)
-
-    publisher = next((m["name"].strip() for line in lines if (m := _COPYRIGHT.match(line))), None)
-    paragraphs = [p for p in paragraphs if not _COPYRIGHT.match(p)]
-    return Article(
-        id=str(path),
-        text="\n\n".join(paragraphs),
-        title=lines[title_at] if title_at is not None else None,
-        author=author,
-        publisher=publisher,
-        path=str(path),
-    )
-
-
-def _blocks(raw: str) -> list[list[str]]:
-    """Blank-line separated blocks of stripped, non-empty lines."""
-    blocks: list[list[str]] = [[]]
-    for line in raw.split("\n"):
-        line = " ".join(line.split())
-        if line:
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    return [b for b in blocks if b]
-
-
-def _words(line: str) -> int:
-    return len(line.split())
-
-
-def _is_chrome(line: str) -> bool:
-    """Site furniture: bullets, share buttons, menus, short lines that are no sentence."""
-    if _BULLET.match(line) and (_words(line) < CHROME_WORDS or _CHROME_WORDS.search(line)):
-        return True  # menu and share-button lists; a bullet point of several words is content
-    if _URL.match(line):
-        return True
-    short = _words(line) < CHROME_WORDS
-    return short and not _SENTENCE_END.search(line) and not _QUOTE_MARKS.search(line)
-
-
-def _is_contact(line: str) -> bool:
-    """An author's contact line, `Nam Hyun-woo namhw@koreatimes.co.kr`, or a bare address."""
-    return bool(_EMAIL.search(line)) and _words(line) <= CONTACT_WORDS
-
-
-def _is_caption(paragraph: str) -> bool:
-    """A photo caption: a paragraph ending in a photo credit.
-
-    A paragraph with quotation marks is kept whatever its end: losing a caption costs less than a quote.
-    """
-    if _QUOTE_MARKS.search(paragraph):
-        return False
-    return bool(_PHOTO_CREDIT.search(paragraph) or _PHOTO_PAREN.search(paragraph))
-
-
-def _looks_like_headline(line: str) -> bool:
-    low, high = HEADLINE_WORDS
-    return (
-        low <= _words(line) <= high
-        and not _STOP_AT_END.search(line)
-        and not _BULLET.match(line)
-        and not line.startswith(('"', "“", "‘", "'"))
-        and not _CHROME_WORDS.search(line)
-        and not _EMAIL.search(line)
-        and not _BYLINE.match(line)
-        and not _is_caption(line)
-    )
-
-
-def _is_prose(line: str) -> bool:
-    """A body paragraph: long, ending like a sentence."""
-    return _words(line) > HEADLINE_WORDS[1] or (_words(line) >= 8 and line.endswith((".", "”", '"')))
-
-
-def _find_title(lines: list[str]) -> int | None:
-    """Index of the headline: the first headline-like line before the first paragraph of prose."""
-    for i, line in enumerate(lines):
-        if _looks_like_headline(line):
-            return i
-        if _BYLINE.match(line) or (_STOP_AT_END.search(line) and not _is_caption(line)):
-            return None  # the body began, or a byline, before any headline
-    return None
-
-
-def _find_byline(lines: list[str], title_at: int | None) -> tuple[int | None, str | None]:
-    """Index and name of a "By ..." line above the body (within a few lines after the headline)."""
-    start = title_at + 1 if title_at is not None else 0
-    for i in range(start, min(len(lines), start + 12)):
-        match = _BYLINE.match(lines[i])
-        if match and _is_name(match["name"]):
-            return i, match["name"]
-        if _is_prose(lines[i]) and not _is_caption(lines[i]):
-            break
-    return None, None
-
-
-def _is_name(text: str) -> bool:
-    words = text.split()
-    return 0 < len(words) <= BYLINE_WORDS and all(w[0].isupper() or w.lower() in _NAME_PARTICLES for w in words)
+def read_feed(path: Path, report: OnError) -> Iterator[Article]:
+    """One article per entry of an RSS or Atom feed file (`.xml`, `.rss`, `.atom`)."""
+    raw = _read_bytes(path, report, limit=None)
+    if raw is None:
+        return
+    yield from webpages.parse_feed(raw, str(path), report)
 
 
 # -- JSON lines ------------------------------------------------------------------------------------------
@@ -299,36 +224,57 @@ _KEYS = {
 
 
 def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
-    """One article per JSON line (`.jsonl`, and `.json` holding JSON lines or one array of objects)."""
-    raw = _read_text(path, report)
-    if raw is None:
+    """One article per JSON line (`.jsonl`, and `.json` holding JSON lines or one array of objects).
+
+    JSON lines are read line by line, so a file of any size is read in little memory.
+    """
+    try:
+        with path.open("rb") as f:
+            head = f.read(BINARY_SNIFF_BYTES)
+            if path.suffix.lower() == ".json" and head.lstrip().startswith(b"["):
+                f.seek(0)
+                yield from _json_array(f.read(), path, report)
+                return
+            if b"\x00" in head:
+                report(str(path), "binary file (it holds NUL bytes), not JSON lines; remove it")
+                return
+            if not head.strip():
+                report(str(path), "empty file; remove it or add one article object a line")
+                return
+            f.seek(0)
+            yield from _jsonl_lines(f, str(path), report)
+    except OSError as exc:
+        report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
+
+
+def _json_array(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+    try:
+        items = json.loads(decode(raw, str(path)))
+    except json.JSONDecodeError as exc:
+        report(f"{path}:{exc.lineno}", f"malformed JSON ({exc.msg}, column {exc.colno}); fix the file")
         return
-    if path.suffix.lower() == ".json" and raw.lstrip().startswith("["):
-        try:
-            items = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            report(f"{path}:{exc.lineno}", f"malformed JSON ({exc.msg}, column {exc.colno}); fix the file")
-            return
-        for number, item in enumerate(items, 1):
-            article = _json_article(item, path, number, report)
-            if article is not None:
-                yield article
-        return
-    for number, line in enumerate(raw.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            report(f"{path}:{number}", f"malformed JSON ({exc.msg}, column {exc.colno}); fix or remove the line")
-            continue
-        article = _json_article(item, path, number, report)
+    for number, item in enumerate(items if isinstance(items, list) else [items], 1):
+        article = _json_article(item, str(path), number, report)
         if article is not None:
             yield article
 
 
-def _json_article(item: Any, path: Path, number: int, report: OnError) -> Article | None:
-    where = f"{path}:{number}"
+def _jsonl_lines(lines: IO[bytes], name: str, report: OnError) -> Iterator[Article]:
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(decode(line, f"{name}:{number}"))
+        except json.JSONDecodeError as exc:
+            report(f"{name}:{number}", f"malformed JSON ({exc.msg}, column {exc.colno}); fix or remove the line")
+            continue
+        article = _json_article(item, name, number, report)
+        if article is not None:
+            yield article
+
+
+def _json_article(item: Any, source: str, number: int, report: OnError) -> Article | None:
+    where = f"{source}:{number}"
     if not isinstance(item, dict):
         report(where, f"expected a JSON object, got {type(item).__name__}; write one article object a line")
         return None
@@ -388,7 +334,12 @@ def normalise_date(value: str | None) -> str | None:
 
 READERS: dict[str, Callable[[Path, OnError], Iterator[Article]]] = {
     ".txt": read_txt,
+    ".html": read_html,
+    ".htm": read_html,
     ".jsonl": read_jsonl,
     ".json": read_jsonl,
+    ".xml": read_feed,
+    ".rss": read_feed,
+    ".atom": read_feed,
 }
 """The reader of each file extension (lower case, with the dot); add one here to read a new kind of file."""
