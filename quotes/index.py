@@ -7,14 +7,18 @@ data (ArticleQuote in, IndexHit out); no whoosh object leaves this module.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query
+from whoosh import highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import MultifieldParser
 
 from quotes.model import QuotesError
@@ -82,34 +86,97 @@ def doc_count(index_dir: Path) -> int:
         return int(searcher.doc_count())
 
 
-def build(index_dir: Path, quotes: Iterable[ArticleQuote]) -> int:
-    """Make the index afresh from these quotes (all of the catalog's); returns how many were added."""
-    path = whoosh_path(index_dir)
-    path.mkdir(parents=True, exist_ok=True)
-    ix = index.create_in(str(path), schema())
-    n = 0
-    with ix.writer() as writer:
-        for record in quotes:
-            writer.add_document(**_document(record))
-            n += 1
-    return n
+# Whoosh's multi-process writer pays for its processes and job files; below this many documents one
+# writer is as fast. Measured with bench/index_bench.py on 2 cores.
+MP_WRITER_MIN_DOCS = 20_000
+WRITER_LOCK_SECONDS = 10.0  # how long to wait for Whoosh's own write lock (held only by an ending writer)
+
+
+def doc_ids(index_dir: Path) -> list[str]:
+    """The id of every live document (a repeated id appears twice): to check the index against the catalog."""
+    if not exists(index_dir):
+        return []
+    with index.open_dir(str(whoosh_path(index_dir))).searcher() as searcher:
+        return [fields["id"] for fields in searcher.reader().all_stored_fields()]
+
+
+def build(index_dir: Path, quotes: Iterable[ArticleQuote], *, procs: int = 1, expected: int = 0) -> int:
+    """Make the index afresh from these quotes (all of the catalog's); returns how many were added.
+
+    The old documents are dropped by the same commit that adds the new ones: a search during the build
+    sees the old index, never an empty one.
+    """
+    return write(index_dir, quotes, procs=procs, expected=expected, clear=True)
 
 
 def update(index_dir: Path, added: Iterable[ArticleQuote], removed_ids: Iterable[str]) -> None:
     """Delete the removed quotes and add (or replace, by id) the added ones, in one writer and one commit."""
+    added = list(added)
+    write(index_dir, added, delete_ids=[*removed_ids, *(r.id for r in added)])
+
+
+def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: Iterable[str] = (),
+          delete_ids: Iterable[str] = (), procs: int = 1, expected: int = 0, clear: bool = False) -> int:
+    """In one writer and one commit: delete every quote of `delete_articles` and the quotes `delete_ids`,
+    then add `added`. Returns how many were added. `clear` drops every other document in that commit.
+
+    With `procs` > 1 and `expected` (the number of quotes to add, as far as known) at least
+    MP_WRITER_MIN_DOCS, Whoosh's multi-process writer indexes them in `procs` processes, each writing a
+    segment of its own (multisegment: no final merge; later commits merge small segments as usual).
+    """
     if not exists(index_dir):
-        build(index_dir, [])
+        whoosh_path(index_dir).mkdir(parents=True, exist_ok=True)
+        index.create_in(str(whoosh_path(index_dir)), schema())
     ix = index.open_dir(str(whoosh_path(index_dir)))
     try:
-        writer = ix.writer()
+        if procs > 1 and expected >= MP_WRITER_MIN_DOCS:
+            writer = _MpWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS)
+        else:
+            writer = ix.writer(timeout=WRITER_LOCK_SECONDS)
     except index.LockError as e:
         raise IndexBusyError(f"the index at {index_dir}/ is being written by another process: "
                              "wait for it to finish and try again") from e
-    with writer:
-        for quote_id in removed_ids:
+    n = 0
+    try:
+        for article_id in delete_articles:
+            writer.delete_by_term("article_id", article_id)
+        for quote_id in delete_ids:
             writer.delete_by_term("id", quote_id)
         for record in added:
-            writer.update_document(**_document(record))
+            writer.add_document(**_document(record))
+            n += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit(mergetype=writing.CLEAR if clear else None)
+    return n
+
+
+class _SubWriter(SubWriterTask):
+    """A sub-writer process that ends when its parent dies.
+
+    Whoosh's sub-writers wait on their job queue forever; were the parent killed (SIGKILL), they would
+    live on, holding Whoosh's write lock, and no later run could write the index.
+    """
+
+    def run(self) -> None:
+        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+        super().run()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+class _MpWriter(MpWriter):
+    def _new_task(self) -> SubWriterTask:
+        task = _SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                          self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def search(index_dir: Path, text: str, *, speaker: str | None = None, limit: int = 10) -> list[IndexHit]:

@@ -1,30 +1,55 @@
 """Indexing: read articles, extract the quotes of new or changed ones, store them, update the search index.
 
-    read_articles -> hash check -> quotes.extract -> catalog (quotes.store) -> whoosh (quotes.index)
+    read_articles -> hash check -> quotes.extract (process pool) -> catalog (quotes.store), per batch
+        -> whoosh (quotes.index) -> whoosh checked against the catalog by quote id, and repaired
 
-An article whose text and metadata hash equals the catalog's is skipped before extraction. The catalog
-commits article by article; the Whoosh index is then updated in one writer. Where the Whoosh index is
-missing or does not hold as many quotes as the catalog (a run was interrupted), it is rebuilt from the
-catalog.
+An article whose text and metadata hash equals the catalog's is skipped before extraction. Extraction runs
+in a pool of `workers` processes; the catalog commits every BATCH_ARTICLES extracted articles, so a run
+killed at any moment (SIGKILL included) keeps all the batches it committed and loses at most one. The
+Whoosh index is written at the end of the run, in one commit, from the catalog; then its quote ids are
+compared with the catalog's and any difference (left by a killed run) is repaired. The next run of the
+same input therefore ends with exactly the articles and quotes of a clean build, and a search at any
+moment sees the last committed state. One run at a time holds the index directory (quotes.lock).
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 import quotes
 from quotes import index
-from quotes.articles import ArticleError, read_articles
+from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, source_file
+from quotes.lock import index_lock
+from quotes.model import Article, Quote, QuotesError
 from quotes.paths import resolve_index_dir
 from quotes.store import ArticleQuote, Catalog, article_hash, article_quotes
 
 log = logging.getLogger(__name__)
+
+# The catalog commits every BATCH_ARTICLES extracted articles: a killed run loses at most this much work,
+# and a commit costs far less than extracting a batch.
+BATCH_ARTICLES = 200
+# Articles sent to a worker at once: enough to amortise pickling, few enough to share work evenly.
+CHUNK_ARTICLES = 8
+# With fewer articles to extract than this, extraction runs in this process: starting a pool of workers
+# (a fork server that imports the pipeline) costs about what extracting this many short articles does.
+POOL_MIN_ARTICLES = 32
+# How long a run waits for another run that holds the index directory before giving up.
+DEFAULT_WAIT_SECONDS = 300.0
+
+Progress = Callable[[int, int, int], None]
+"""Called as reading goes on with (files read, files in all, articles read)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +60,12 @@ class IndexReport:
     new: int  # articles seen for the first time
     changed: int  # articles whose text or metadata changed: extracted again
     unchanged: int  # articles skipped: same hash as in the catalog, no extraction
-    failed: int  # files or articles that could not be read or extracted (see `errors`)
+    removed: int  # articles pruned (`prune=True`): their files, or their lines, are gone
+    failed: int  # files, lines or articles that could not be read or extracted (see `errors`)
     quotes_added: int
     quotes_removed: int
     seconds: float
+    repaired: int = 0  # Whoosh documents added or deleted to match the catalog (after a killed run)
     errors: tuple[str, ...] = field(default=())  # one line per failure
 
     def to_dict(self) -> dict[str, Any]:
@@ -47,52 +74,53 @@ class IndexReport:
         return d
 
 
-def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.PathLike[str] | None = None,
-                ) -> IndexReport:
-    """Index the articles in these files and directories into `index_dir` (made as needed)."""
+@dataclass(frozen=True, slots=True)
+class ReindexReport:
+    """What one `reindex` run did: the Whoosh index rebuilt from the catalog."""
+
+    index_dir: str
+    quotes: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.PathLike[str] | None = None, *,
+                workers: int | None = None, prune: bool = False, rebuild: bool = False,
+                wait: float = DEFAULT_WAIT_SECONDS, progress: Progress | None = None) -> IndexReport:
+    """Index the articles in these files and directories (`-`: JSON lines on stdin) into `index_dir`.
+
+    `workers` extraction processes (default: one per core). `prune` removes the articles that were read
+    from files under `paths` and are gone from them. `rebuild` forgets the whole catalog first and
+    extracts every article again. Waits up to `wait` seconds for another run that holds the index
+    (IndexLockedError after that). Raises ArticleError for a path that does not exist.
+    """
     began = time.perf_counter()
-    paths = _existing(paths)
+    given = _existing(paths)
     path = resolve_index_dir(index_dir)
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "added": 0, "removed": 0}
-    errors: list[str] = []
-    to_write: dict[str, ArticleQuote] = {}
-    to_delete: set[str] = set()
+    with index_lock(path, wait):
+        run = _Run(path, workers or os.cpu_count() or 1, progress)
+        with _open_catalog(path, rebuild) as catalog:
+            run.read_and_store(catalog, given)
+            if prune:
+                run.prune(catalog, given)
+            run.write_index(catalog)
+    c = run.counts
+    return IndexReport(str(path), c["new"], c["changed"], c["unchanged"], c["removed"], len(run.errors),
+                       c["quotes_added"], c["quotes_removed"], round(time.perf_counter() - began, 3),
+                       c["repaired"], tuple(run.errors))
 
-    def failed(where: str, message: str) -> None:
-        log.warning("%s: %s", where, message)
-        errors.append(f"{where}: {message}")
 
-    with Catalog(path, create=True) as catalog:
-        for article in read_articles(paths, on_error=failed):
-            stored = catalog.article_hash(article.id)
-            if stored == article_hash(article):
-                counts["unchanged"] += 1
-                continue
-            try:
-                found = quotes.extract(article.text)  # through the package, so tests can count the calls
-            except Exception as e:  # one bad article must not stop a run over thousands
-                log.exception("extraction failed on %s", article.path or article.id)
-                errors.append(f"{article.path or article.id}: extraction failed: {e!r}")
-                continue
-            added, removed = catalog.upsert_article(article, found)
-            counts["new" if stored is None else "changed"] += 1
-            counts["added"] += len(added)
-            counts["removed"] += len(removed)
-            to_delete.update(removed)
-            for record in article_quotes(article, found):
-                to_write[record.id] = record
-                to_delete.discard(record.id)
-        if not index.exists(path):
-            index.build(path, catalog.all_quotes())
-        else:
-            if to_write or to_delete:
-                index.update(path, to_write.values(), to_delete)
-            if index.doc_count(path) != catalog.quote_count():  # an earlier run stopped half-way
-                log.warning("rebuilding the search index of %s from its catalog", path)
-                index.build(path, catalog.all_quotes())
-    return IndexReport(str(path), counts["new"], counts["changed"], counts["unchanged"], len(errors),
-                       counts["added"], counts["removed"], round(time.perf_counter() - began, 3),
-                       tuple(errors))
+def reindex(index_dir: str | os.PathLike[str] | None = None, *, workers: int | None = None,
+            wait: float = DEFAULT_WAIT_SECONDS) -> ReindexReport:
+    """Rebuild the Whoosh index from the catalog, without reading or extracting any article again."""
+    began = time.perf_counter()
+    path = resolve_index_dir(index_dir)
+    with Catalog(path) as catalog, index_lock(path, wait):  # Catalog first: NoIndexError, no empty dir
+        n = index.build(path, catalog.all_quotes(), procs=workers or os.cpu_count() or 1,
+                        expected=catalog.quote_count())
+    return ReindexReport(str(path), n, round(time.perf_counter() - began, 3))
 
 
 def extract_file(path: str | os.PathLike[str]) -> list[ArticleQuote]:
@@ -104,10 +132,191 @@ def extract_file(path: str | os.PathLike[str]) -> list[ArticleQuote]:
     return records
 
 
-def _existing(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The paths, checked before any work so that a typo does not leave a run half done."""
-    result = [Path(p) for p in paths]
-    for p in result:
-        if not p.exists():
+class _Run:
+    """The state of one indexing run: counts, errors, the articles it saw and wrote."""
+
+    def __init__(self, index_dir: Path, workers: int, progress: Progress | None) -> None:
+        self.index_dir = index_dir
+        self.workers = workers
+        self.progress = progress
+        self.counts: Counter[str] = Counter()
+        self.errors: list[str] = []
+        self.failed_files: set[str] = set()
+        self.seen: dict[str, str] = {}  # id of every article read -> where it was read
+        self.touched: list[str] = []  # ids of articles written or removed: their Whoosh documents change
+        self.fresh = False  # the catalog was empty: Whoosh is built from scratch
+
+    def failed(self, where: str, message: str) -> None:
+        log.warning("%s: %s", where, message)
+        self.errors.append(f"{where}: {message}")
+        self.failed_files.add(source_file(where))
+
+    def read_and_store(self, catalog: Catalog, paths: list[Path | str]) -> None:
+        hashes = catalog.article_hashes()
+        self.fresh = not hashes
+        batch: list[tuple[Article, list[Quote]]] = []
+        for article, found in _extracted(self._to_extract(paths, hashes), self.workers):
+            if isinstance(found, str):
+                self.failed(article.path or article.id, found)
+                continue
+            batch.append((article, found))
+            if len(batch) >= BATCH_ARTICLES:
+                self._commit(catalog, batch, hashes)
+        self._commit(catalog, batch, hashes)
+
+    def _to_extract(self, paths: list[Path | str], hashes: dict[str, str]) -> Iterator[Article]:
+        """The articles to extract: new or changed; unchanged ones are counted and dropped here."""
+        files = list(iter_files(paths))
+        for done, file in enumerate(files, 1):
+            for article in read_file(file, self.failed):
+                where = article.path or article.id
+                if article.id in self.seen:
+                    self.failed(where, f"the same id {article.id!r} as {self.seen[article.id]}; skipped "
+                                "(give each article its own id or url)")
+                    continue
+                self.seen[article.id] = where
+                self.counts["read"] += 1
+                if hashes.get(article.id) == article_hash(article):
+                    self.counts["unchanged"] += 1
+                else:
+                    yield article
+                if self.progress:
+                    self.progress(done - 1, len(files), self.counts["read"])
+            if self.progress:
+                self.progress(done, len(files), self.counts["read"])
+
+    def _commit(self, catalog: Catalog, batch: list[tuple[Article, list[Quote]]], hashes: dict[str, str]) -> None:
+        if not batch:
+            return
+        added, removed = catalog.upsert_articles(batch)
+        for article, _ in batch:
+            self.counts["changed" if article.id in hashes else "new"] += 1
+            self.touched.append(article.id)
+        self.counts["quotes_added"] += len(added)
+        self.counts["quotes_removed"] += len(removed)
+        batch.clear()
+
+    def prune(self, catalog: Catalog, paths: list[Path | str]) -> None:
+        """Remove the articles read from files under `paths` that this run did not see.
+
+        An article of a file that failed to read this run is kept: a broken file is not a deleted one.
+        """
+        roots = [str(p.resolve()) for p in paths if isinstance(p, Path)]
+        gone = []
+        for article_id, where in catalog.article_paths().items():
+            if article_id in self.seen or not where:
+                continue
+            file = source_file(where)
+            if file in self.failed_files or not any(file == r or file.startswith(r + os.sep) for r in roots):
+                continue
+            gone.append(article_id)
+        if gone:
+            self.counts["quotes_removed"] += len(catalog.remove_articles(gone))
+            self.counts["removed"] += len(gone)
+            self.touched += gone
+
+    def write_index(self, catalog: Catalog) -> None:
+        """Bring Whoosh up to the catalog: this run's articles, then a check of every quote id."""
+        if self.fresh:
+            index.build(self.index_dir, catalog.all_quotes(), procs=self.workers, expected=catalog.quote_count())
+        elif self.touched or not index.exists(self.index_dir):
+            index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
+                        procs=self.workers, expected=self.counts["quotes_added"])
+        self.counts["repaired"] = repair(self.index_dir, catalog)
+
+
+def repair(index_dir: Path, catalog: Catalog) -> int:
+    """Make the Whoosh index hold exactly the catalog's quotes, once each; returns how many were fixed.
+
+    A run killed after a catalog commit leaves quotes that Whoosh lacks, or documents the catalog no
+    longer has; a document may even be there twice. They are found by id, not by count.
+    """
+    want = catalog.quote_ids()
+    have = Counter(index.doc_ids(index_dir))
+    extra = [i for i, n in have.items() if i not in want or n > 1]
+    missing = [i for i in want if have[i] != 1]  # absent, or repeated (deleted above, added again)
+    if not extra and not missing:
+        return 0
+    log.warning("%s: the search index differs from the catalog (%d to add, %d to delete): repairing it",
+                index_dir, len(missing), len(extra))
+    index.write(index_dir, catalog.get_quotes(missing).values(), delete_ids=extra)
+    return len(missing) + len(extra)
+
+
+def _open_catalog(path: Path, rebuild: bool) -> Catalog:
+    """The catalog to write; for a rebuild, emptied first (in one transaction) or, if unreadable, made anew."""
+    if not rebuild:
+        return Catalog(path, create=True)
+    try:
+        catalog = Catalog(path, create=True)
+    except QuotesError:
+        for name in os.listdir(path):
+            if name.startswith("catalog.sqlite3"):
+                os.remove(path / name)
+        catalog = Catalog(path, create=True)
+    catalog.clear()
+    return catalog
+
+
+# -- extraction ------------------------------------------------------------------------------------------
+
+
+def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Article, list[Quote] | str]]:
+    """Each article with its quotes, or with why extraction failed, in the order given.
+
+    With more than one worker and at least POOL_MIN_ARTICLES articles, extraction runs in a process pool
+    while this process reads ahead and writes the catalog.
+    """
+    head = list(islice(articles, POOL_MIN_ARTICLES))
+    if workers <= 1 or len(head) < POOL_MIN_ARTICLES:
+        for article in chain(head, articles):
+            yield article, _extract_one(article.text)
+        return
+    context = multiprocessing.get_context("forkserver")  # workers inherit no open file, lock or thread
+    context.set_forkserver_preload(["quotes.pipeline"])
+    pending: deque[tuple[list[Article], Future[list[list[Quote] | str]]]] = deque()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for chunk in _chunks(chain(head, articles), CHUNK_ARTICLES):
+                pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
+                while len(pending) > 4 * workers or (pending and pending[0][1].done()):
+                    chunk_done, future = pending.popleft()
+                    yield from zip(chunk_done, future.result(), strict=True)
+            while pending:
+                chunk_done, future = pending.popleft()
+                yield from zip(chunk_done, future.result(), strict=True)
+    except BrokenProcessPool as e:
+        raise QuotesError("an extraction worker died (out of memory?); the articles done so far are kept: "
+                          "run again, or with --workers 1") from e
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _extract_texts(texts: list[str]) -> list[list[Quote] | str]:
+    """In a worker: the quotes of each text, or why extraction failed."""
+    return [_extract_one(text) for text in texts]
+
+
+def _extract_one(text: str) -> list[Quote] | str:
+    try:
+        return quotes.extract(text)  # through the package, so tests can count the calls
+    except Exception as e:  # one bad article must not stop a run over thousands
+        log.debug("extraction failed", exc_info=True)
+        return f"extraction failed: {e!r}"
+
+
+def _existing(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
+    """The paths (`-` for stdin), checked before any work so that a typo does not leave a run half done."""
+    result: list[Path | str] = []
+    for p in paths:
+        if str(p) == STDIN:
+            result.append(STDIN)
+            continue
+        if not Path(p).exists():
             raise ArticleError(f"no such file or folder: {p}; check the path")  # as read_articles says it
+        result.append(Path(p))
     return result

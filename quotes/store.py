@@ -160,6 +160,9 @@ class Catalog:
             self._db = sqlite3.connect(self.path)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL loses no commit when a process is killed, only on power loss; FULL would
+            # fsync every commit, which costs more than extracting a batch of short articles.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             if create:
                 with self._db:
@@ -186,37 +189,74 @@ class Catalog:
         row = self._db.execute("SELECT hash FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row["hash"] if row else None
 
+    def article_hashes(self) -> dict[str, str]:
+        """The stored hash of every article, by id: one query where a run would make thousands."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, hash FROM articles")}
+
+    def article_paths(self) -> dict[str, str | None]:
+        """The path every article was read from, by id (`file`, `file:LINE`, or None)."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT id, path FROM articles")}
+
     def upsert_article(self, article: Article, quotes: Sequence[Quote]) -> tuple[list[str], list[str]]:
         """Store an article and replace its quotes, in one transaction.
 
         Returns (added, removed): ids of quotes that are new, and ids of the article's earlier quotes that
         are gone. Quotes whose id stays are rewritten too (their speaker may have changed).
         """
-        digest = article_hash(article)
+        return self.upsert_articles([(article, quotes)])
+
+    def upsert_articles(self, items: Iterable[tuple[Article, Sequence[Quote]]]) -> tuple[list[str], list[str]]:
+        """Store a batch of articles with their quotes in one transaction: all of them, or none if killed.
+
+        Returns (added, removed) quote ids over the whole batch, as `upsert_article` does for one.
+        """
+        added: list[str] = []
+        removed: list[str] = []
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        rows = [self._quote_row(article.id, q) for q in quotes]
         with self._db:
-            old = set(self._quote_ids(article.id))
-            self._db.execute(
-                "INSERT INTO articles (id, path, title, author, publisher, published, url, text, hash, "
-                "indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-                "path=excluded.path, title=excluded.title, author=excluded.author, "
-                "publisher=excluded.publisher, published=excluded.published, url=excluded.url, "
-                "text=excluded.text, hash=excluded.hash, indexed_at=excluded.indexed_at",
-                (article.id, article.path, article.title, article.author, article.publisher,
-                 article.published, article.url, article.text, digest, now))
+            for article, quotes in items:
+                new, gone = self._upsert(article, quotes, now)
+                added += new
+                removed += gone
+        return added, removed
+
+    def _upsert(self, article: Article, quotes: Sequence[Quote], now: str) -> tuple[list[str], list[str]]:
+        digest = article_hash(article)
+        rows = [self._quote_row(article.id, q) for q in quotes]
+        old = set(self._quote_ids(article.id))
+        self._db.execute(
+            "INSERT INTO articles (id, path, title, author, publisher, published, url, text, hash, "
+            "indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "path=excluded.path, title=excluded.title, author=excluded.author, "
+            "publisher=excluded.publisher, published=excluded.published, url=excluded.url, "
+            "text=excluded.text, hash=excluded.hash, indexed_at=excluded.indexed_at",
+            (article.id, article.path, article.title, article.author, article.publisher,
+             article.published, article.url, article.text, digest, now))
+        if old:
             self._db.execute("DELETE FROM quotes WHERE article_id = ?", (article.id,))
-            columns = ", ".join(f'"{c}"' for c in ("id", "article_id", *_QUOTE_FIELDS, "speaker_key"))
-            marks = ", ".join("?" * (len(_QUOTE_FIELDS) + 3))
-            self._db.executemany(f"INSERT OR REPLACE INTO quotes ({columns}) VALUES ({marks})", rows)
+        columns = ", ".join(f'"{c}"' for c in ("id", "article_id", *_QUOTE_FIELDS, "speaker_key"))
+        marks = ", ".join("?" * (len(_QUOTE_FIELDS) + 3))
+        self._db.executemany(f"INSERT OR REPLACE INTO quotes ({columns}) VALUES ({marks})", rows)
         new = [r[0] for r in rows]
         return [i for i in new if i not in old], sorted(old - set(new))
 
+    def clear(self) -> None:
+        """Forget every article and quote (the start of a rebuild), in one transaction."""
+        with self._db:
+            self._db.execute("DELETE FROM quotes")
+            self._db.execute("DELETE FROM articles")
+
     def remove_article(self, article_id: str) -> list[str]:
         """Forget an article and its quotes; returns the ids of the quotes removed."""
+        return self.remove_articles([article_id])
+
+    def remove_articles(self, article_ids: Iterable[str]) -> list[str]:
+        """Forget these articles and their quotes in one transaction; returns the ids of the quotes removed."""
+        ids: list[str] = []
         with self._db:
-            ids = self._quote_ids(article_id)
-            self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            for article_id in article_ids:
+                ids += self._quote_ids(article_id)
+                self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         return ids
 
     def article_text(self, article_id: str) -> str | None:
@@ -234,6 +274,20 @@ class Catalog:
         """Every quote of the catalog, article by article (what the Whoosh index is built from)."""
         for r in self._db.execute(f'{_SELECT} ORDER BY q.article_id, q."start", q."end"'):
             yield self._record(r)
+
+    def quote_ids(self) -> set[str]:
+        """The id of every quote: what the Whoosh index must hold, no more and no less."""
+        return {r[0] for r in self._db.execute("SELECT id FROM quotes")}
+
+    def quotes_of(self, article_ids: Iterable[str]) -> Iterator[ArticleQuote]:
+        """The quotes of these articles, article by article."""
+        wanted = list(dict.fromkeys(article_ids))
+        for i in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+            chunk = wanted[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            for r in self._db.execute(f'{_SELECT} WHERE q.article_id IN ({marks}) ORDER BY q.article_id, '
+                                      'q."start", q."end"', chunk):
+                yield self._record(r)
 
     def get_quotes(self, ids: Iterable[str]) -> dict[str, ArticleQuote]:
         """The quotes with these exact ids that the catalog holds, by id (missing ids are left out)."""
