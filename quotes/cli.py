@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,11 +16,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from quotes import search as search_api
-from quotes.indexer import extract_file, index_paths
+from quotes.indexer import DEFAULT_WAIT_SECONDS, Progress, extract_file, index_paths, reindex
 from quotes.model import QuotesError
 from quotes.paths import INDEX_ENV_VAR
 from quotes.store import ArticleQuote
@@ -48,27 +51,61 @@ def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log pro
 @app.command("index")
 def index_cmd(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Article files or directories (default: seeds/).", show_default=False)] = None,
+        help="Article files or directories, `-` for JSON lines on stdin (default: seeds/).",
+        show_default=False)] = None,
     index_dir: IndexDir = None,
-    as_json: AsJson = False,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1, help="Extraction processes (default: one per core).", show_default=False)] = None,
+    prune: Annotated[bool, typer.Option(
+        "--prune", help="Remove the articles whose files (or lines) under PATHS are gone.")] = False,
+    rebuild: Annotated[bool, typer.Option(
+        "--rebuild", help="Forget the index's articles and extract every article again.")] = False,
+    wait: Annotated[float, typer.Option(
+        "--wait", min=0, help="Seconds to wait for another run that holds the index.")] = DEFAULT_WAIT_SECONDS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
     """Read articles, find their quotations and add them to the index; unchanged articles are skipped.
 
-    Example: quotes index seeds/ more-articles/
+    Reads .txt, .html/.htm, .jsonl/.json and RSS/Atom (.xml, .rss, .atom) files; bad files are reported
+    and skipped. A killed run loses nothing: run it again.
+
+    Example: quotes index seeds/ more-articles/ --prune
     """
     if not paths:
         if not DEFAULT_CORPUS.is_dir():
             _fail(f"no {DEFAULT_CORPUS}/ directory in {Path.cwd()}: name the articles to index, "
                   "e.g. `quotes index articles/`")
         paths = [DEFAULT_CORPUS]
-    with _reported():
-        report = index_paths(paths, index_dir)
+    with _reported(), _progress_bar(enabled=not as_json) as progress:
+        report = index_paths(paths, index_dir, workers=workers, prune=prune, rebuild=rebuild, wait=wait,
+                             progress=progress)
     if as_json:
         _print_json(report.to_dict())
         return
     typer.echo(f"{report.index_dir}/: {report.new} new, {report.changed} changed, "
-               f"{report.unchanged} unchanged, {report.failed} failed articles; "
+               f"{report.unchanged} unchanged, {report.removed} removed, {report.failed} failed articles; "
                f"{report.quotes_added} quotes added, {report.quotes_removed} removed ({report.seconds:.1f}s)")
+
+
+@app.command("reindex")
+def reindex_cmd(
+    index_dir: IndexDir = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=1, help="Whoosh writer processes (default: one per core).",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+) -> None:
+    """Rebuild the search index from the catalog, without reading or extracting any article again.
+
+    Example: quotes reindex --index-dir index/
+    """
+    with _reported():
+        report = reindex(index_dir, workers=workers)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    typer.echo(f"{report.index_dir}/: search index rebuilt from the catalog, {report.quotes} quotes "
+               f"({report.seconds:.1f}s)")
 
 
 @app.command("search")
@@ -222,6 +259,29 @@ def _reported() -> Iterator[None]:
         yield
     except QuotesError as e:
         _fail(str(e))
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
+    """A progress bar on stderr over the files to read, with the articles read and their rate.
+
+    Only on a terminal: a log file or a pipe gets the errors and the summary, not the bar's redraws.
+    """
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("indexing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+               TextColumn("{task.fields[articles]} articles, {task.fields[rate]:.0f}/s"), TimeElapsedColumn())
+    began = time.perf_counter()
+    with ProgressBar(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("index", total=None, articles=0, rate=0.0)
+
+        def update(files_done: int, files: int, articles: int) -> None:
+            rate = articles / max(time.perf_counter() - began, 1e-6)
+            bar.update(task, completed=files_done, total=files, articles=articles, rate=rate)
+
+        yield update
 
 
 def _fail(message: str) -> None:

@@ -65,7 +65,7 @@ class IndexReport:
     quotes_added: int
     quotes_removed: int
     seconds: float
-    repaired: int = 0  # Whoosh documents added or deleted to match the catalog (after a killed run)
+    repaired: int = 0  # quote ids whose Whoosh documents were added or deleted to match the catalog
     errors: tuple[str, ...] = field(default=())  # one line per failure
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,6 +154,8 @@ class _Run:
     def read_and_store(self, catalog: Catalog, paths: list[Path | str]) -> None:
         hashes = catalog.article_hashes()
         self.fresh = not hashes
+        if not index.exists(self.index_dir):  # a search during a first run finds nothing, rather than failing
+            index.write(self.index_dir, [])
         batch: list[tuple[Article, list[Quote]]] = []
         for article, found in _extracted(self._to_extract(paths, hashes), self.workers):
             if isinstance(found, str):
@@ -226,7 +228,7 @@ class _Run:
 
 
 def repair(index_dir: Path, catalog: Catalog) -> int:
-    """Make the Whoosh index hold exactly the catalog's quotes, once each; returns how many were fixed.
+    """Make the Whoosh index hold exactly the catalog's quotes, once each; returns how many ids it fixed.
 
     A run killed after a catalog commit leaves quotes that Whoosh lacks, or documents the catalog no
     longer has; a document may even be there twice. They are found by id, not by count.
@@ -240,7 +242,7 @@ def repair(index_dir: Path, catalog: Catalog) -> int:
     log.warning("%s: the search index differs from the catalog (%d to add, %d to delete): repairing it",
                 index_dir, len(missing), len(extra))
     index.write(index_dir, catalog.get_quotes(missing).values(), delete_ids=extra)
-    return len(missing) + len(extra)
+    return len(set(missing) | set(extra))
 
 
 def _open_catalog(path: Path, rebuild: bool) -> Catalog:
