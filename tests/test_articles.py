@@ -125,7 +125,7 @@ def test_missing_path_raises(tmp_path: Path) -> None:
 
 
 def test_reader_table_is_by_suffix() -> None:
-    assert {".txt", ".jsonl", ".json"} <= set(READERS)
+    assert set(READERS) == {".txt", ".html", ".htm", ".jsonl", ".json", ".xml", ".rss", ".atom"}
 
 
 @pytest.mark.parametrize(
@@ -142,3 +142,143 @@ def test_reader_table_is_by_suffix() -> None:
 )
 def test_normalise_date(value: str | None, iso: str | None) -> None:
     assert normalise_date(value) == iso
+
+
+# -- HTML pages, feeds, stdin and bad input (#5) ----------------------------------------------------------
+
+PAGE = """<html><head><title>Mayor quits | The Daily Planet</title>
+<meta name="author" content="Jane Roe"><meta property="og:site_name" content="The Daily Planet">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<article><h1>Mayor quits after vote</h1>
+<p>The mayor of Springfield resigned on Monday after a long council meeting that ran late into the night.</p>
+<p>"I have done what I came to do," Mayor John Smith said in a statement to reporters outside city hall.</p>
+<p>Council members said they were surprised by the announcement, which came without warning.</p></article>
+<footer>Share on Facebook. Copyright 2024 The Daily Planet.</footer></body></html>"""
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>The Daily Planet</title><link>https://planet.example/</link>
+<item><title>Mayor quits</title><link>https://planet.example/mayor</link>
+<pubDate>Tue, 05 Mar 2024 10:00:00 GMT</pubDate>
+<content:encoded><![CDATA[<p>The mayor resigned.</p>
+<p>&ldquo;I am done,&rdquo; <b>John Smith</b> said.</p>]]></content:encoded>
+</item>
+<item><title>Rates rise</title><link>https://planet.example/rates</link>
+<pubDate>Wed, 06 Mar 2024 08:00:00 GMT</pubDate><description>"Prices will go up," Ann Lee said.</description></item>
+<item><title>Photo only</title><link>https://planet.example/photo</link></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire</title>
+<entry><title>Bridge opens</title><link href="https://wire.example/bridge"/><id>urn:wire:1</id>
+<updated>2024-04-01T12:00:00Z</updated><author><name>Bo Park</name></author>
+<summary type="html">&lt;p&gt;"It is open," the engineer said.&lt;/p&gt;</summary></entry></feed>"""
+
+
+def test_html_page_text_and_metadata(tmp_path: Path) -> None:
+    file = tmp_path / "mayor.html"
+    file.write_text(PAGE, encoding="utf-8")
+    (article,), errors = collect([file])
+    assert errors == []
+    assert (article.title, article.author, article.publisher, article.published) == (
+        "Mayor quits after vote", "Jane Roe", "The Daily Planet", "2024-03-05")
+    assert article.text.split("\n\n") == [
+        "The mayor of Springfield resigned on Monday after a long council meeting that ran late into the night.",
+        '"I have done what I came to do," Mayor John Smith said in a statement to reporters outside city hall.',
+        "Council members said they were surprised by the announcement, which came without warning."]
+    assert article.id == article.path == str(file) and article.url is None
+
+
+def test_html_page_without_article_text_is_reported(tmp_path: Path) -> None:
+    file = tmp_path / "front.htm"
+    file.write_text("<html><body><nav><a href='/'>Home</a> <a href='/x'>News</a></nav></body></html>",
+                    encoding="utf-8")
+    articles, errors = collect([file])
+    assert articles == [] and errors[0][0] == str(file) and "no article text" in errors[0][1]
+
+
+def test_rss_feed_entries_are_articles(tmp_path: Path) -> None:
+    file = tmp_path / "planet.rss"
+    file.write_text(RSS, encoding="utf-8")
+    articles, errors = collect([file])
+    assert [(a.id, a.url, a.title, a.published, a.publisher, a.path) for a in articles] == [
+        ("https://planet.example/mayor", "https://planet.example/mayor", "Mayor quits", "2024-03-05",
+         "The Daily Planet", f"{file}:1"),
+        ("https://planet.example/rates", "https://planet.example/rates", "Rates rise", "2024-03-06",
+         "The Daily Planet", f"{file}:2"),
+    ]
+    assert articles[0].text == "The mayor resigned.\n\n“I am done,” John Smith said."
+    assert articles[1].text == '"Prices will go up," Ann Lee said.'
+    assert errors == [(f"{file}:3", "feed entry without content or summary text; skipped")]
+
+
+def test_atom_feed_entry(tmp_path: Path) -> None:
+    file = tmp_path / "wire.atom"
+    file.write_text(ATOM, encoding="utf-8")
+    (article,), errors = collect([file])
+    assert errors == []
+    assert (article.id, article.author, article.published, article.publisher, article.text) == (
+        "https://wire.example/bridge", "Bo Park", "2024-04-01", "Wire", '"It is open," the engineer said.')
+
+
+def test_xml_that_is_no_feed_is_reported(tmp_path: Path) -> None:
+    file = tmp_path / "sitemap.xml"
+    file.write_text('<?xml version="1.0"?><urlset><url><loc>https://x.example/</loc></url></urlset>',
+                    encoding="utf-8")
+    articles, errors = collect([file])
+    assert articles == [] and errors[0][0] == str(file) and "no feed entries" in errors[0][1]
+
+
+def test_stdin_json_lines(monkeypatch) -> None:
+    import io
+    import sys
+
+    lines = b'{"id": "s1", "text": "One."}\nnot json\n{"url": "https://x.example/2", "text": "Two."}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines)))
+    articles, errors = collect(["-"])
+    assert [(a.id, a.path) for a in articles] == [("s1", "<stdin>:1"), ("https://x.example/2", "<stdin>:3")]
+    assert [where for where, _ in errors] == ["<stdin>:2"]
+
+
+def test_binary_file_is_reported(tmp_path: Path) -> None:
+    file = tmp_path / "photo.txt"
+    file.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    articles, errors = collect([file])
+    assert articles == [] and errors[0][0] == str(file) and "binary" in errors[0][1]
+
+
+def test_bytes_cp1252_cannot_read_fall_back_to_latin1(tmp_path: Path, caplog) -> None:
+    file = tmp_path / "odd.txt"
+    file.write_bytes(b"Caf\xe9 owners\x81 say no to the plan. It failed.")  # 0x81 is undefined in cp1252
+    (article,), errors = collect([file])
+    assert errors == [] and article.text == "Café owners\x81 say no to the plan. It failed."
+    assert "Latin-1" in caplog.text
+
+
+def test_oversized_article_is_skipped_and_reported(tmp_path: Path, monkeypatch) -> None:
+    import quotes.articles
+
+    monkeypatch.setattr(quotes.articles, "MAX_ARTICLE_CHARS", 50)
+    file = tmp_path / "two.jsonl"
+    file.write_text(json.dumps({"id": "long", "text": "word " * 20}) + "\n"
+                    + json.dumps({"id": "short", "text": "Short."}) + "\n", encoding="utf-8")
+    articles, errors = collect([file])
+    assert [a.id for a in articles] == ["short"]
+    assert errors[0][0] == f"{file}:1" and "100 characters is longer than the cap of 50" in errors[0][1]
+
+
+def test_an_unknown_kind_of_file_named_explicitly_is_reported(tmp_path: Path) -> None:
+    file = tmp_path / "notes.md"
+    file.write_text("Notes.", encoding="utf-8")
+    articles, errors = collect([file])
+    assert articles == [] and "no reader for .md" in errors[0][1]
+
+
+def test_one_file_by_any_path_is_one_article(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "x.txt").write_text("An article. It has text.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ids = {a.id for given in ("seeds/x.txt", "./seeds/x.txt", str(tmp_path / "seeds" / "x.txt"), "seeds")
+           for a in collect([given])[0]}
+    assert ids == {str(tmp_path / "seeds" / "x.txt")}

@@ -118,20 +118,6 @@ def corpus(tmp_path) -> Path:
     return d
 
 
-@pytest.fixture
-def extract_calls(monkeypatch) -> list[str]:
-    """Records every call to quotes.extract (the real one still runs)."""
-    calls: list[str] = []
-    real = quotes.extract
-
-    def counting(text: str) -> list[Quote]:
-        calls.append(text)
-        return real(text)
-
-    monkeypatch.setattr(quotes, "extract", counting)
-    return calls
-
-
 def test_index_paths_then_reindex_does_no_extraction(tmp_path, corpus, extract_calls):
     first = index_paths([corpus], tmp_path / "ix")
     assert (first.new, first.changed, first.unchanged, first.failed) == (2, 0, 0, 0)
