@@ -169,7 +169,7 @@ def test_extract_a_missing_file(runner, tmp_path):
     assert result.stderr == f"error: no such file or folder: {tmp_path / 'nope.txt'}; check the path\n"
 
 
-@pytest.mark.parametrize("command", ["index", "search", "extract", "speakers", "show", "stats"])
+@pytest.mark.parametrize("command", ["index", "reindex", "search", "extract", "speakers", "show", "stats"])
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
