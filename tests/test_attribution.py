@@ -45,6 +45,28 @@ def first(text):
         ('"The policy stands," the White House said.', "White House", "the White House", "said", "cue_after"),
         ('According to Jane Roe, "the plan failed."', "Jane Roe", "Jane Roe", "according to", "cue_before"),
         ('"Nothing is settled." — Commissioner Jane Roe', "Jane Roe", "Commissioner Jane Roe", None, "dash_credit"),
+        ('"Nothing is settled."― Sonya Herridge', "Sonya Herridge", "Sonya Herridge", None, "dash_credit"),
+        (
+            "The FCC chair spoke.\n\nAnd from Chairwoman Jessica Rosenworcel:\n\n\"We must act.\"",
+            "Jessica Rosenworcel",
+            "Chairwoman Jessica Rosenworcel",
+            None,
+            "colon_lead_in",
+        ),
+        ('"Does anybody know?" Graham asked.', "Graham", "Graham", "asked", "cue_after"),
+        (
+            '"It is bad," White House press secretary Josh Earnest said.',
+            "Josh Earnest",
+            "White House press secretary Josh Earnest",
+            "said",
+            "cue_after",
+        ),
+        ('"We are shocked," the bespectacled, 71-year-old diplomat said.', "the bespectacled, 71-year-old diplomat",
+         "the bespectacled, 71-year-old diplomat", "said", "cue_after"),
+        ('"It was the least bad outcome," Mr. Morgan of the Sierra Club said.', "Morgan", "Mr. Morgan", "said",
+         "cue_after"),
+        ('"Go," the presumptive nominee, Donald Trump, tweeted.', "Donald Trump", "Donald Trump", "tweeted",
+         "cue_after"),
     ],
 )
 def test_speaker_rules(text, speaker, mention, cue, rule):
@@ -92,6 +114,17 @@ def test_pronoun_follows_the_last_speaker_not_the_last_name():
         'He added: "Our mission is broad."'
     )
     assert quotes.extract(text)[-1].speaker == "Sam Altman"
+
+
+def test_participle_cue_takes_the_clauses_subject():
+    (q,) = quotes.extract('After the attacks, Trump released a new radio ad calling it "dangerous."')
+    assert (q.speaker, q.speaker_mention, q.cue) == ("Trump", "Trump", "calling")
+
+
+def test_cue_in_an_earlier_sentence_of_the_paragraph():
+    text = 'Or maybe Jeb Bush, consultant Phil Musser says. "Several surveys suggest a second look."'
+    (q,) = quotes.extract(text)
+    assert (q.speaker, q.rule) == ("Phil Musser", "previous_sentence")
 
 
 def test_pronoun_respects_gender():
