@@ -3,7 +3,8 @@
 The Whoosh index (quotes.index) is built from this catalog and can always be rebuilt from it. Each article
 is kept with a hash of its text and metadata, so indexing the same article again does no extraction work.
 Every quote has a stable short id made from its article and its place in the text, so the same quotation
-keeps its id across runs.
+keeps its id across runs. Every quote also keeps a `text_key` (its words with case, punctuation and marks
+normalised away): quotes of several articles with one key are one quotation printed several times.
 
 No whoosh here: this module is stdlib sqlite3 only.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
@@ -24,9 +26,10 @@ from quotes.model import Article, Quote, QuotesError
 from quotes.paths import NoIndexError, catalog_path
 
 QUOTE_ID_LENGTH = 12  # hex digits of sha1: 48 bits, no collision in any corpus this tool will see
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: quotes.text_key and quotes.mention_key (#4)
 
 _QUOTE_FIELDS = [f.name for f in fields(Quote)]
+_KEY_COLUMNS = ("speaker_key", "text_key", "mention_key")  # derived from the Quote, for lookups
 _ARTICLE_META = ("title", "author", "publisher", "published", "url")
 _HEX = re.compile(r"[0-9a-f]+")
 
@@ -57,10 +60,17 @@ CREATE TABLE IF NOT EXISTS quotes (
     cue TEXT,
     kind TEXT NOT NULL,
     rule TEXT NOT NULL,
-    confidence REAL NOT NULL
+    confidence REAL NOT NULL,
+    text_key TEXT,
+    mention_key TEXT
 );
 CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key);
+"""
+# Made after any migration: a catalog of schema 1 gets the columns first.
+_KEY_INDEXES = """
+CREATE INDEX IF NOT EXISTS quotes_text_key ON quotes(text_key);
+CREATE INDEX IF NOT EXISTS quotes_mention ON quotes(mention_key);
 """
 
 
@@ -91,11 +101,35 @@ class ArticleQuote:
 
 
 @dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One article that prints a quotation: the quote's id there and the article's metadata."""
+
+    quote_id: str
+    article_id: str
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
 class SpeakerCount:
-    """A canonical speaker name and how many quotes the catalog attributes to it."""
+    """A canonical speaker name, how many quotes are attributed to it, and the other forms of the name seen.
+
+    `forms` are the other spellings of the canonical name and the names the quotes were attributed to
+    ("Altman" for "Sam Altman"); pronouns and descriptions ("he", "the CEO") are not name forms.
+    """
 
     speaker: str
     count: int
+    forms: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"speaker": self.speaker, "count": self.count, "forms": list(self.forms)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +170,33 @@ def speaker_key(speaker: str | None) -> str | None:
     return " ".join(speaker.lower().split()) if speaker else None
 
 
+def text_key(text: str) -> str:
+    """The form quotations are deduplicated by: case, accents, punctuation and quotation marks ignored.
+
+    '"We ship it," he said' in one article and 'we ship it' in another give the same key.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join(kept.split())
+
+
+def name_forms(speaker: str, spellings: Iterable[str | None]) -> tuple[str, ...]:
+    """The spellings and mentions of a speaker that are forms of its name, other than `speaker` itself.
+
+    A form shares a word with the name ("Altman", "Mr. Altman" for "Sam Altman"); pronouns and descriptions
+    ("he", "the CEO") share none and are left out. Each form once (any case), in the order given.
+    """
+    words = set(text_key(speaker).split())
+    seen = {speaker_key(speaker)}
+    forms = []
+    for form in spellings:
+        key = speaker_key(form)
+        if form and key not in seen and words & set(text_key(form).split()):
+            seen.add(key)
+            forms.append(form)
+    return tuple(forms)
+
+
 def article_quotes(article: Article, quotes: Iterable[Quote]) -> list[ArticleQuote]:
     """Quotes of one article with their ids and the article's metadata, as the catalog would return them."""
     return [ArticleQuote(quote_id(article.id, q), q, article.id, article.title, article.publisher,
@@ -167,10 +228,26 @@ class Catalog:
             if create:
                 with self._db:
                     self._db.executescript(_SCHEMA)
-                    self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._migrate()
         except sqlite3.DatabaseError as e:
             raise QuotesError(f"{self.path}: not a readable quotes catalog ({e}): delete {self.index_dir}/ "
                               "and run `quotes index` again") from e
+
+    def _migrate(self) -> None:
+        """Bring a catalog of an earlier schema up to this one (adds and fills the key columns)."""
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return
+        with self._db:
+            columns = {r["name"] for r in self._db.execute("PRAGMA table_info(quotes)")}
+            for column in ("text_key", "mention_key"):
+                if column not in columns:
+                    self._db.execute(f"ALTER TABLE quotes ADD COLUMN {column} TEXT")
+            rows = self._db.execute("SELECT id, text, speaker_mention FROM quotes").fetchall()
+            self._db.executemany("UPDATE quotes SET text_key = ?, mention_key = ? WHERE id = ?",
+                                 [(text_key(r["text"]), speaker_key(r["speaker_mention"]), r["id"]) for r in rows])
+            self._db.executescript(_KEY_INDEXES)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def __enter__(self) -> Catalog:
         return self
@@ -234,8 +311,8 @@ class Catalog:
              article.published, article.url, article.text, digest, now))
         if old:
             self._db.execute("DELETE FROM quotes WHERE article_id = ?", (article.id,))
-        columns = ", ".join(f'"{c}"' for c in ("id", "article_id", *_QUOTE_FIELDS, "speaker_key"))
-        marks = ", ".join("?" * (len(_QUOTE_FIELDS) + 3))
+        columns = ", ".join(f'"{c}"' for c in ("id", "article_id", *_QUOTE_FIELDS, *_KEY_COLUMNS))
+        marks = ", ".join("?" * (len(_QUOTE_FIELDS) + 2 + len(_KEY_COLUMNS)))
         self._db.executemany(f"INSERT OR REPLACE INTO quotes ({columns}) VALUES ({marks})", rows)
         new = [r[0] for r in rows]
         return [i for i in new if i not in old], sorted(old - set(new))
@@ -314,12 +391,60 @@ class Catalog:
             raise AmbiguousQuoteIdError(f"quote id {quote_id!r} is ambiguous ({some}...): give more of it")
         return self._record(rows[0])
 
-    def speakers(self) -> list[SpeakerCount]:
-        """Canonical speakers with their number of quotes, most quoted first."""
-        rows = self._db.execute(
-            "SELECT MIN(speaker) AS speaker, COUNT(*) AS n FROM quotes WHERE speaker_key IS NOT NULL "
-            "GROUP BY speaker_key ORDER BY n DESC, speaker_key")
-        return [SpeakerCount(r["speaker"], r["n"]) for r in rows]
+    def speakers(self, top: int | None = None) -> list[SpeakerCount]:
+        """Canonical speakers with their number of quotations and other name forms, most quoted first."""
+        rows = self._db.execute(  # a quotation printed by several articles counts once
+            "SELECT speaker_key, COUNT(DISTINCT text_key) AS n FROM quotes WHERE speaker_key IS NOT NULL "
+            "GROUP BY speaker_key ORDER BY n DESC, speaker_key LIMIT ?", (-1 if top is None else top,))
+        return self.speaker_counts({r["speaker_key"]: r["n"] for r in rows})
+
+    def speaker_counts(self, counts: dict[str, int]) -> list[SpeakerCount]:
+        """SpeakerCounts for these speaker keys and counts, in the order given, with names and name forms."""
+        spellings: dict[str, list[str]] = {key: [] for key in counts}
+        mentions: dict[str, list[str | None]] = {key: [] for key in counts}
+        keys = list(counts)
+        for i in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+            chunk = keys[i:i + 500]
+            for r in self._db.execute(
+                    "SELECT speaker_key, speaker, speaker_mention, COUNT(*) AS n FROM quotes "
+                    f"WHERE speaker_key IN ({', '.join('?' * len(chunk))}) "
+                    "GROUP BY speaker_key, speaker, speaker_mention ORDER BY n DESC, speaker, speaker_mention",
+                    chunk):
+                if r["speaker"] not in spellings[r["speaker_key"]]:
+                    spellings[r["speaker_key"]].append(r["speaker"])
+                mentions[r["speaker_key"]].append(r["speaker_mention"])
+        result = []
+        for key, n in counts.items():
+            if spellings[key]:
+                name = spellings[key][0]  # the spelling most quotes use
+                result.append(SpeakerCount(name, n, name_forms(name, [*spellings[key][1:], *mentions[key]])))
+        return result
+
+    def speaker_keys(self, name: str) -> list[str]:
+        """The canonical speakers (keys) that `name` is: the canonical name or a name a quote used for them."""
+        key = speaker_key(name)
+        rows = self._db.execute("SELECT DISTINCT speaker_key FROM quotes WHERE speaker_key = ? UNION "
+                                "SELECT DISTINCT speaker_key FROM quotes WHERE mention_key = ? "
+                                "AND speaker_key IS NOT NULL", (key, key))
+        return sorted(r[0] for r in rows)
+
+    def occurrences(self, keys: Iterable[str]) -> dict[str, list[Occurrence]]:
+        """Every article printing a quotation with each of these text keys, earliest published first.
+
+        Articles of one date (or none) come in the order they were first indexed.
+        """
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, list[Occurrence]] = {key: [] for key in wanted}
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            for r in self._db.execute(
+                    "SELECT q.text_key, q.id, q.article_id, a.title, a.publisher, a.published, a.url, a.path "
+                    f"FROM quotes q JOIN articles a ON a.id = q.article_id WHERE q.text_key IN "
+                    f"({', '.join('?' * len(chunk))}) ORDER BY a.published IS NULL, a.published, a.rowid, "
+                    'q."start"', chunk):
+                found[r["text_key"]].append(Occurrence(r["id"], r["article_id"], r["title"], r["publisher"],
+                                                       r["published"], r["url"], r["path"]))
+        return found
 
     def quote_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])
@@ -342,7 +467,8 @@ class Catalog:
     @staticmethod
     def _quote_row(article_id: str, quote: Quote) -> tuple[Any, ...]:
         values = [getattr(quote, name) for name in _QUOTE_FIELDS]
-        return (quote_id(article_id, quote), article_id, *values, speaker_key(quote.speaker))
+        return (quote_id(article_id, quote), article_id, *values, speaker_key(quote.speaker), text_key(quote.text),
+                speaker_key(quote.speaker_mention))
 
     @staticmethod
     def _record(row: sqlite3.Row) -> ArticleQuote:

@@ -15,7 +15,9 @@ from quotes.store import (
     QuoteNotFoundError,
     SpeakerCount,
     article_hash,
+    name_forms,
     quote_id,
+    text_key,
 )
 
 TEXT = '"We ship it," Sam Altman said. "Soon," he added. Son called it "a bet".'
@@ -126,7 +128,7 @@ def test_speakers_are_grouped_case_insensitively(catalog):
                                                         replace(QUOTES[1], speaker=None)])
     speakers = catalog.speakers()
     assert [(s.speaker.lower().split(), s.count) for s in speakers] == [
-        (["sam", "altman"], 3), (["masayoshi", "son"], 1)]
+        (["sam", "altman"], 2), (["masayoshi", "son"], 1)]  # a2 reprints a1's quotation: it counts once (#4)
     assert isinstance(speakers[0], SpeakerCount)
 
 
@@ -147,3 +149,64 @@ def test_get_quotes_returns_what_exists(catalog):
     catalog.upsert_article(ARTICLE, QUOTES)
     ids = [quote_id("a1", x) for x in QUOTES]
     assert set(catalog.get_quotes([*ids, "000000000000"])) == set(ids)
+
+
+# -- keys for dedupe and names (#4) ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("We ship it,", "we ship it"),
+    ("“We ship it!”", '"WE SHIP IT"'),
+    ("Café  society — now", "cafe society now"),
+    ("It's done", "It’s done"),
+])
+def test_text_key_ignores_case_punctuation_and_marks(a, b):
+    assert text_key(a) == text_key(b)
+
+
+def test_text_key_keeps_words_apart():
+    assert text_key("We ship it") != text_key("We shipped it")
+    assert text_key("no, more") != text_key("nomore")
+
+
+def test_name_forms_are_names_not_pronouns_or_descriptions():
+    assert name_forms("Sam Altman", ["Altman", "he", "The CEO", "ALTMAN", "Sam Altman", None, "Mr. Altman"]) == (
+        "Altman", "Mr. Altman")
+
+
+def test_speaker_keys_come_from_the_name_or_any_mention(catalog):
+    catalog.upsert_article(ARTICLE, QUOTES)  # mentions: "Altman" for Sam Altman, "Son" for Masayoshi Son
+    assert catalog.speaker_keys("ALTMAN") == ["sam altman"]
+    assert catalog.speaker_keys("masayoshi son") == ["masayoshi son"]
+    assert catalog.speaker_keys("Sam") == []  # words of a name are the index's business (quotes.index)
+
+
+def test_occurrences_list_every_article_earliest_published_first(catalog):
+    catalog.upsert_article(replace(ARTICLE, id="late", published="2025-03-01"), [QUOTES[0]])
+    catalog.upsert_article(ARTICLE, QUOTES)
+    catalog.upsert_article(replace(ARTICLE, id="undated", published=None), [QUOTES[0]])
+    found = catalog.occurrences([text_key(QUOTES[0].text), "nothing"])
+    assert [o.article_id for o in found[text_key(QUOTES[0].text)]] == ["a1", "late", "undated"]
+    assert found["nothing"] == []
+    catalog.upsert_article(replace(ARTICLE, id="late", published="2025-03-01"), [QUOTES[1]])  # changed
+    assert [o.article_id for o in catalog.occurrences([text_key(QUOTES[0].text)])[text_key(QUOTES[0].text)]] == [
+        "a1", "undated"]
+
+
+def test_a_catalog_of_schema_1_gets_the_key_columns(tmp_path):
+    with Catalog(tmp_path / "ix", create=True) as c:
+        c.upsert_article(ARTICLE, QUOTES)
+    db = sqlite3.connect(tmp_path / "ix" / "catalog.sqlite3")
+    with db:
+        db.execute("DROP INDEX quotes_text_key")
+        db.execute("DROP INDEX quotes_mention")
+        db.execute("ALTER TABLE quotes DROP COLUMN text_key")
+        db.execute("ALTER TABLE quotes DROP COLUMN mention_key")
+        db.execute("PRAGMA user_version=1")
+    db.close()
+    with Catalog(tmp_path / "ix") as c:
+        assert c.speaker_keys("Son") == ["masayoshi son"]
+        assert len(c.occurrences([text_key("a bet")])[text_key("a bet")]) == 1
+    db = sqlite3.connect(tmp_path / "ix" / "catalog.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    db.close()
