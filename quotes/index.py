@@ -3,31 +3,39 @@
 The index is derived data: every document is a quote of the catalog (quotes.store), keyed by the quote's
 id, and the whole index can be rebuilt from the catalog with `build`. Functions here take and return plain
 data (ArticleQuote in, IndexHit out); no whoosh object leaves this module.
+
+A quotation printed by several articles has one document per article, all with the same `text_key`;
+`search` groups them at query time, so adding or removing one article never touches another's documents.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from whoosh import highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.qparser import MultifieldParser
+from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
 
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
-from quotes.store import ArticleQuote, speaker_key
+from quotes.store import ArticleQuote, speaker_key, text_key
 
 # Names are matched word by word, lowercased, never stemmed and without a stop list ("Theresa May",
 # "Will Smith": "may" and "will" are English stop words but are names here).
 NAME_ANALYZER = RegexTokenizer() | LowercaseFilter()
+# Quoted words are matched on their stems ("initiatives" finds "initiative"), English stop words left out.
+TEXT_ANALYZER = StemmingAnalyzer()
 
 # A query's words are looked for in the quoted words and in the speaker's name; a name match counts for
 # less so that quotations that say the words rank above quotations of a person who bears them.
@@ -42,18 +50,36 @@ SNIPPET_SURROUND = 80
 MARK_OPEN, MARK_CLOSE = "«", "»"  # around each matched word of a snippet; « » are rare inside news quotes
 ELLIPSIS = " … "
 
+# The fields a query may name (`speaker:Altman`), with `article:` as a short name of `article_id:`.
+QUERY_FIELDS = ("text", "speaker", "publisher", "kind", "published", "title", "article_id")
+FIELD_ALIASES = {"article_id": ["article"]}
+OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
+SORTS = ("relevance", "date")
+
+# Did you mean: query words are corrected to an indexed word at most this many edits away, preferring the
+# most frequent; words shorter than SPELL_MIN_CHARS are left alone (too many neighbours to choose from).
+SPELL_MAX_EDITS = 2
+SPELL_MIN_CHARS = 4
+# `word~` keeps the first letter: misspellings rarely touch it, and walking the whole vocabulary for every
+# fuzzy word costs several times as long. `word~2/3` keeps the first three letters.
+FUZZY_PREFIX = 1
+
 
 def schema() -> Schema:
     """One document per quote. Stored fields are for display; the catalog holds the full record."""
     return Schema(
         id=ID(unique=True, stored=True),
-        text=TEXT(analyzer=StemmingAnalyzer(), stored=True, phrase=True),
+        text=TEXT(analyzer=TEXT_ANALYZER, stored=True, phrase=True),
+        # the same words unstemmed, for `prefix*`, `fuzzy~` and "did you mean" (stems are not words)
+        words=TEXT(analyzer=NAME_ANALYZER, phrase=False),
+        text_key=ID(sortable=True),  # store.text_key: one quotation printed by several articles
         speaker=TEXT(analyzer=NAME_ANALYZER, stored=True, phrase=True),
-        speaker_key=ID(),  # speaker lowercased with single spaces: exact name filter
+        speaker_key=ID(sortable=True),  # speaker lowercased with single spaces: exact name filter
         article_id=ID(stored=True),
         title=TEXT(stored=True),
         publisher=TEXT(analyzer=NAME_ANALYZER, stored=True),
         published=ID(stored=True, sortable=True),  # ISO date: sorts as a string
+        day=NUMERIC(int, bits=32, signed=False),  # the date as 20161015: `published:` ranges, months, years
         url=STORED(),
         kind=ID(stored=True),
         rule=ID(stored=True),
@@ -69,8 +95,33 @@ class IndexHit:
     snippet: str  # the quote's words with each matched word inside « »
 
 
+@dataclass(frozen=True, slots=True)
+class IndexPage:
+    """One page of a search: its hits (one per quotation) and how many quotations matched in all."""
+
+    hits: list[IndexHit]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a search keeps, besides its query; every filter given must hold."""
+
+    speaker_keys: tuple[str, ...] = ()  # canonical speakers (store.speaker_key) the name is known for
+    speaker: str | None = None  # a name: matches a speaker whose name holds all of its words
+    publisher: str | None = None  # all of its words in the publisher's name
+    since: str | None = None  # ISO date, or a year or month: published on or after
+    until: str | None = None  # ISO date, or a year or month: published on or before (the whole month)
+    kind: str | None = None
+    article_id: str | None = None
+
+
 class IndexBusyError(QuotesError):
     """Another process is writing the index."""
+
+
+class QuerySyntaxError(QuotesError):
+    """A query (or a date filter) that cannot be read; the message names what is wrong."""
 
 
 def exists(index_dir: Path) -> bool:
@@ -124,7 +175,7 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
     MP_WRITER_MIN_DOCS, Whoosh's multi-process writer indexes them in `procs` processes, each writing a
     segment of its own (multisegment: no final merge; later commits merge small segments as usual).
     """
-    if not exists(index_dir):
+    if not exists(index_dir) or (clear and not is_current(index_dir)):  # none yet, or an older schema's
         whoosh_path(index_dir).mkdir(parents=True, exist_ok=True)
         index.create_in(str(whoosh_path(index_dir)), schema())
     ix = index.open_dir(str(whoosh_path(index_dir)))
@@ -179,45 +230,342 @@ class _MpWriter(MpWriter):
         return task
 
 
-def search(index_dir: Path, text: str, *, speaker: str | None = None, limit: int = 10) -> list[IndexHit]:
-    """The best `limit` quotes for a query in Whoosh syntax (words, "phrases", AND/OR/NOT, field:value).
+def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: str = "relevance",
+           limit: int = 10, offset: int = 0) -> IndexPage:
+    """Quotations matching a query (see `parse`), one hit per quotation, `limit` of them from `offset`.
 
-    `speaker` keeps only quotes whose canonical speaker is that name (any case) or, for a single word,
-    contains it as a word: "Altman" and "sam altman" both keep "Sam Altman".
+    Documents sharing a `text_key` (one quotation printed by several articles) are one hit, ranked as the
+    best of them. By relevance (BM25F) the hit is the first printing among those that match; by date
+    (newest first, then by relevance) it is the newest.
     """
+    opened = _open(index_dir)
+    searcher = opened.searcher
+    q = _expand_fuzzy(parse(text, searcher.schema), searcher)
+    if sort not in SORTS:
+        raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    results = searcher.search(_filtered(q, filters), limit=None, terms=True)
+    ranked = results.top_n  # (score, docnum), best first
+    order = range(len(ranked))
+    if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
+        dates = opened.column("published")
+        order = sorted(order, key=lambda r: dates[ranked[r][1]] or "", reverse=True)
+    keys = opened.column("text_key")
+    in_dates = _in_dates(opened, filters)
+    groups: dict[str, list[int]] = {}  # text_key -> ranks of its documents, first in `order` first
+    for rank in order:
+        docnum = ranked[rank][1]
+        if in_dates and not in_dates(docnum):
+            continue
+        groups.setdefault(keys[docnum] or f"#{docnum}", []).append(rank)
+    hits = []
+    for ranks in list(groups.values())[offset:offset + limit]:
+        if sort == "relevance" and len(ranks) > 1:  # show the first printing (as `occurrences` are ordered)
+            dates = opened.column("published")
+            ranks = sorted(ranks, key=lambda r: (dates[ranked[r][1]] or "~", ranked[r][1]))
+        hit = results[ranks[0]]
+        hits.append(IndexHit(hit["id"], float(hit.score or 0.0), _snippet(results, hit)))
+    return IndexPage(hits, len(groups))
+
+
+def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
+    """How many quotations (not documents: see `search`) matching the query each canonical speaker has."""
+    opened = _open(index_dir)
+    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened.searcher)
+    results = opened.searcher.search(_filtered(q, filters), limit=None, scored=False)
+    keys, speakers = opened.column("text_key"), opened.column("speaker_key")
+    in_dates = _in_dates(opened, filters)
+    quotations: dict[str, set[str]] = defaultdict(set)
+    for docnum in results.docs():
+        if speakers[docnum] and (not in_dates or in_dates(docnum)):
+            quotations[speakers[docnum]].add(keys[docnum])
+    counts = {s: len(k) for s, k in quotations.items()}
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def suggest(index_dir: Path, text: str) -> str | None:
+    """The query with each word that no quotation or name holds replaced by the closest indexed word.
+
+    None when every word is indexed or nothing close is. Operators, field names, prefixes (`word*`),
+    fuzzy terms (`word~`) and words shorter than SPELL_MIN_CHARS are left as they are.
+    """
+    searcher = _open(index_dir).searcher
+    correctors = [searcher.corrector("words"), searcher.corrector("speaker")]
+    reader = searcher.reader()
+    changed = False
+
+    def correct(m: re.Match[str]) -> str:
+        nonlocal changed
+        word = m.group(0)
+        lower = word.lower()
+        stems = [t.text for t in TEXT_ANALYZER(lower)]
+        if (word in OPERATORS or len(word) < SPELL_MIN_CHARS or ("words", lower) in reader
+                or ("speaker", lower) in reader or any(("text", stem) in reader for stem in stems)):
+            return word
+        for corrector in correctors:
+            found = corrector.suggest(lower, limit=1, maxdist=SPELL_MAX_EDITS)
+            if found:
+                changed = True
+                return str(found[0])
+        return word
+
+    corrected = _PLAIN_WORD.sub(correct, text)
+    return corrected if changed else None
+
+
+# A word of a query that can be spelt wrong: letters, not a field name (`speaker:`), a field's value, a
+# prefix (`stock*`) or a fuzzy term (`stok~`).
+_PLAIN_WORD = re.compile(r"(?<![\w:*~\[-])[^\W\d_]+(?![\w:*~])")
+
+
+def parse(text: str, schema_: Schema | None = None) -> query.Query:
+    """A query string as a whoosh query, or QuerySyntaxError naming what is wrong.
+
+    Words (all must occur, stemmed), "exact phrases", AND/OR/NOT and parentheses, `word~` (fuzzy: one
+    edit), `word~2`, `prefix*`, and `field:value` for the fields of QUERY_FIELDS; `published:` takes a
+    date, a month (`published:2016-10`) or a year, or a range `published:[2016-09-01 to 2016-10-15]`.
+    """
+    _check_syntax(text)
+    parser = MultifieldParser(list(SEARCH_FIELDS), schema_ or schema(), fieldboosts=FIELD_BOOSTS)
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+    try:
+        q = parser.parse(_MULTITERM.sub(_unstemmed, text))
+    except Exception as e:  # whoosh raises assorted errors on odd input; the user needs one line
+        raise QuerySyntaxError(f"cannot read the query {text!r}: {e}") from e
+    return q.accept(_rewrite)
+
+
+def _check_syntax(text: str) -> None:
+    """What whoosh would silently read as words: unclosed quotes or brackets, dangling operators, fields."""
+    if not text.strip():
+        raise QuerySyntaxError("the query is empty: give words to look for, e.g. quotes search stargate")
+    if text.count('"') % 2:
+        raise QuerySyntaxError(f'the query {text!r} has an unclosed " (a phrase is "two words")')
+    outside = re.sub(r'"[^"]*"', " ", text)
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for c in outside:
+            depth += (c == opening) - (c == closing)
+            if depth < 0:
+                break
+        if depth:
+            raise QuerySyntaxError(f"the query {text!r} has an unmatched {opening if depth > 0 else closing}")
+    words = outside.replace("(", " ").replace(")", " ").split()
+    for i, word in enumerate(words):
+        if word in OPERATORS and (i == len(words) - 1 or words[i + 1] in OPERATORS[:2]
+                                  or (word != "NOT" and (i == 0 or words[i - 1] in OPERATORS))):
+            raise QuerySyntaxError(f"{word} in {text!r} needs a word on each side (NOT: a word after it)")
+    known = {*QUERY_FIELDS, *(a for names in FIELD_ALIASES.values() for a in names)}
+    for m in re.finditer(r"(?:^|[\s(])([^\W\d][\w]*):", outside):
+        if m.group(1) not in known:
+            raise QuerySyntaxError(f"unknown field {m.group(1)!r} in {text!r}: use one of "
+                                   f"{', '.join(f for f in QUERY_FIELDS if f != 'text')}")
+
+
+# A bare `prefix*`, `wild?card` or `fuzzy~2` (no field): matched against the unstemmed words, since the
+# stem of "initiatives" is "initi" and `initiat*` would find nothing in the stemmed text.
+_MULTITERM = re.compile(r'(?<![^\s(])([^\s"():\[\]]*\w[^\s"():\[\]]*)(?![^\s)])')
+
+
+def _unstemmed(m: re.Match[str]) -> str:
+    word = m.group(1)
+    if not re.search(r"[*?]|~\d?(/\d+)?$", word) or word in OPERATORS:
+        return word
+    return f"(words:{word} OR speaker:{word})"  # `^boost` cannot follow `~`: _rewrite weighs the name
+
+
+_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def date_bound(value: str, *, end: bool = False) -> str:
+    """An ISO date, month or year as a bound on `published`; an end bound takes in the whole month/year."""
+    value = value.strip()
+    parts = value.split("-")
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        raise QuerySyntaxError(f"{value!r} is not a date: write 2016-10-15, 2016-10 or 2016") from None
+    return value + "~" if end and len(parts) < 3 else value  # "~" sorts after every digit and "-"
+
+
+def _rewrite(q: query.Query) -> query.Query:
+    """`published:2016-10` means the month: a prefix; range ends take in their whole month or year.
+
+    Also gives a prefix or fuzzy name (from `_unstemmed`) the weight of a name match, and a fuzzy word
+    its fixed prefix.
+    """
+    if isinstance(q, query.MultiTerm) and q.fieldname == "speaker":
+        q.boost = FIELD_BOOSTS["speaker"]
+    if isinstance(q, query.FuzzyTerm) and q.prefixlength == 0:
+        q.prefixlength = FUZZY_PREFIX
+    if isinstance(q, query.Term) and q.fieldname == "published":
+        value = date_bound(str(q.text))
+        return q if len(value) == 10 else query.NumericRange("day", _day(value), _day(value, end=True))
+    if isinstance(q, query.TermRange) and q.fieldname == "published":
+        start = _day(date_bound(str(q.start))) if q.start else None
+        end = _day(date_bound(str(q.end)), end=True) if q.end else None
+        return query.NumericRange("day", start, end, q.startexcl, q.endexcl)
+    return q
+
+
+def _day(value: str, *, end: bool = False) -> int:
+    """An ISO date, month or year as a `day` number; a month or year ends at its 99th day or month."""
+    digits = value.replace("-", "")
+    return int(digits + ("9" if end else "0") * (8 - len(digits)))
+
+
+def _expand_fuzzy(q: query.Query, searcher: Any) -> query.Query:
+    """Fuzzy words as the indexed words they stand for, found once (whoosh would walk the terms twice)."""
+    reader = searcher.reader()
+
+    def expand(part: query.Query) -> query.Query:
+        if not isinstance(part, query.FuzzyTerm):
+            return part
+        found = reader.terms_within(part.fieldname, part.text, part.maxdist, prefix=part.prefixlength)
+        words = sorted({w.decode("utf-8") if isinstance(w, bytes) else w for w in found})
+        return query.Or([query.Term(part.fieldname, w, boost=part.boost) for w in words]) if words else query.NullQuery
+
+    return q.accept(expand)
+
+
+def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
+    """The query with the filters (but dates: see `_in_dates`) as clauses that add nothing to the score.
+
+    As clauses of the query, filters cost as much as the query matches; as a whoosh `filter` they would
+    first list every document they keep (all of them, for `--kind direct`).
+    """
+    if filters is None:
+        return q
+    parts: list[query.Query] = []
+    if filters.speaker and filters.speaker.strip():
+        words = [t.text for t in NAME_ANALYZER(filters.speaker)]
+        names = [query.Term("speaker_key", k) for k in sorted({*filters.speaker_keys, speaker_key(filters.speaker)})]
+        if words:
+            names.append(query.And([query.Term("speaker", w) for w in words]))
+        parts.append(query.Or(names))
+    if filters.publisher and filters.publisher.strip():
+        parts.append(query.And([query.Term("publisher", t.text) for t in NAME_ANALYZER(filters.publisher)]))
+    if filters.kind:
+        parts.append(query.Term("kind", filters.kind))
+    if filters.article_id:
+        parts.append(query.Term("article_id", filters.article_id))
+    if not parts:
+        return q
+    clauses = [query.ConstantScoreQuery(part, 0.0) for part in parts]
+    return query.And(clauses if _is_everything(q) else [q, *clauses])
+
+
+def _is_everything(q: query.Query) -> bool:
+    """`*`: every document (parsed as an Every per search field)."""
+    return isinstance(q, query.Every) or (isinstance(q, query.Or) and all(
+        isinstance(sub, query.Every) for sub in q.subqueries))
+
+
+def _in_dates(opened: _Opened, filters: Filters | None) -> Any:
+    """A test of a document number against the filters' dates (None: no date filter); undated fails.
+
+    Dates are read from the column of each matching document: a range of dates as a query would be a
+    union of one term per day, slow to walk on a large index.
+    """
+    if filters is None or not (filters.since or filters.until):
+        return None
+    low = date_bound(filters.since) if filters.since else ""
+    high = date_bound(filters.until, end=True) if filters.until else "~"
+    dates = opened.column("published")
+
+    def keep(docnum: int) -> bool:
+        published = dates[docnum]
+        return bool(published) and low <= published <= high
+
+    return keep
+
+
+class _Opened:
+    """A searcher kept open for the life of the process, with the columns that grouping reads.
+
+    Opening a searcher and a column reads offsets for every document: milliseconds on a large index, more
+    than a query takes. `stamp` tells when the index has changed (a commit or a rebuild) and must be
+    opened again.
+    """
+
+    def __init__(self, searcher: Any, stamp: tuple[Any, ...]) -> None:
+        self.searcher = searcher
+        self.stamp = stamp
+        self._columns: dict[str, Any] = {}
+
+    def column(self, name: str) -> Any:
+        if name not in self._columns:
+            self._columns[name] = self.searcher.reader().column_reader(name)
+        return self._columns[name]
+
+
+_opened: dict[Path, _Opened] = {}
+
+
+def _open(index_dir: Path) -> _Opened:
+    """The open searcher of a directory's index, made current; NoIndexError where there is none."""
+    stamp = _stamp(index_dir)
+    opened = _opened.pop(index_dir, None)
+    if opened is not None and opened.stamp == stamp:
+        _opened[index_dir] = opened
+        return opened
+    if opened is not None:
+        opened.searcher.close()
     if not exists(index_dir):
         raise NoIndexError(index_dir)
     ix = index.open_dir(str(whoosh_path(index_dir)))
-    parser = MultifieldParser(list(SEARCH_FIELDS), ix.schema, fieldboosts=FIELD_BOOSTS)
-    q = parser.parse(text)
-    with ix.searcher() as searcher:
-        results = searcher.search(q, limit=limit, filter=_speaker_filter(speaker), terms=True)
-        results.formatter = _MarkFormatter()
-        hits = []
-        for hit in results:
-            hits.append(IndexHit(hit["id"], float(hit.score), _snippet(results, hit)))
-        return hits
+    if not _has_every_field(ix.schema):
+        raise QuotesError(f"the index at {index_dir}/ was made by an older version of quotes: run "
+                          "`quotes index` to rebuild it from the catalog")
+    opened = _opened[index_dir] = _Opened(ix.searcher(), stamp)
+    return opened
 
 
-def _speaker_filter(speaker: str | None) -> query.Query | None:
-    if not speaker or not speaker.strip():
-        return None
-    words = [t.text for t in NAME_ANALYZER(speaker)]
-    exact = query.Term("speaker_key", speaker_key(speaker))
-    if not words:
-        return exact
-    return query.Or([exact, query.And([query.Term("speaker", w) for w in words])])
+def _stamp(index_dir: Path) -> tuple[Any, ...]:
+    """The name, inode and time of each table of contents: every commit and every rebuild changes it."""
+    try:
+        with os.scandir(whoosh_path(index_dir)) as entries:
+            return tuple(sorted((e.name, e.inode(), e.stat().st_mtime_ns) for e in entries
+                                if e.name.endswith(".toc")))
+    except OSError:
+        return ()
+
+
+def is_current(index_dir: Path) -> bool:
+    """Whether the index of a directory has every field this version writes and reads (False: rebuild it)."""
+    return exists(index_dir) and _has_every_field(index.open_dir(str(whoosh_path(index_dir))).schema)
+
+
+def _has_every_field(schema_: Schema) -> bool:
+    return set(schema().names()) <= set(schema_.names())
 
 
 def _snippet(results: Any, hit: Any) -> str:
     """The quote with its matches marked: whole when short, else its best fragments."""
     text: str = hit["text"]
+    # Terms matched in the unstemmed `words` (prefix, fuzzy) are stemmed to be marked in the stemmed text.
+    terms = set()
+    for field, term in hit.matched_terms():
+        if field not in ("text", "words"):
+            continue
+        word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+        if field == "text":
+            terms.add(word)
+        elif field == "words":
+            terms.update(t.text for t in TEXT_ANALYZER(word))
     if len(text) <= SNIPPET_WHOLE_CHARS:
-        results.fragmenter = highlight.WholeFragmenter()
-        return str(hit.highlights("text", top=1, minscore=0) or text)
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
-    fragments = hit.highlights("text", top=2)
-    return str(fragments) if fragments else text[:SNIPPET_CHARS].rstrip() + ELLIPSIS.rstrip()
+        fragmenter: Any = highlight.WholeFragmenter()
+        top, minscore = 1, 0
+    else:
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
+        top, minscore = 2, 1
+    marked = highlight.highlight(text, frozenset(terms), TEXT_ANALYZER, fragmenter, _MarkFormatter(), top=top,
+                                 minscore=minscore)
+    if marked:
+        return str(marked)
+    return text if len(text) <= SNIPPET_WHOLE_CHARS else text[:SNIPPET_CHARS].rstrip() + ELLIPSIS.rstrip()
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -227,9 +575,12 @@ class _MarkFormatter(highlight.Formatter):
         return MARK_OPEN + highlight.get_text(text, token, replace) + MARK_CLOSE
 
 
-def _document(record: ArticleQuote) -> dict[str, str]:
+def _document(record: ArticleQuote) -> dict[str, Any]:
     q = record.quote
-    doc = {"id": record.id, "text": q.text, "article_id": record.article_id, "kind": q.kind, "rule": q.rule}
+    doc: dict[str, Any] = {"id": record.id, "text": q.text, "words": q.text, "text_key": text_key(q.text),
+                           "article_id": record.article_id, "kind": q.kind, "rule": q.rule}
+    if record.published and _DATE.fullmatch(record.published) and len(record.published) == 10:
+        doc["day"] = _day(record.published)
     optional = {"speaker": q.speaker, "speaker_key": speaker_key(q.speaker), "title": record.title,
                 "publisher": record.publisher, "published": record.published, "url": record.url}
     doc.update({k: v for k, v in optional.items() if v})

@@ -219,7 +219,7 @@ class _Run:
 
     def write_index(self, catalog: Catalog) -> None:
         """Bring Whoosh up to the catalog: this run's articles, then a check of every quote id."""
-        if self.fresh:
+        if self.fresh or not index.is_current(self.index_dir):  # or made by an older version of quotes
             index.build(self.index_dir, catalog.all_quotes(), procs=self.workers, expected=catalog.quote_count())
         elif self.touched or not index.exists(self.index_dir):
             index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,

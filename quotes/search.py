@@ -1,12 +1,15 @@
 """Search an index from Python: who said what, where and when.
 
-    >>> from quotes.search import search
-    >>> for hit in search("global initiative", index_dir="index"):   # doctest: +SKIP
-    ...     print(hit.quote.speaker, hit.snippet)
-    Sam Altman Stargate is meant to be a truly «global» «initiative»,
+    >>> from quotes.search import find
+    >>> results = find("global initiative", speaker="Altman", index_dir="index")   # doctest: +SKIP
+    >>> results.total, results.hits[0].quote.speaker, results.hits[0].highlights
+    (1, 'Sam Altman', 'Stargate is meant to be a truly «global» «initiative»,')
 
-Each answer is a frozen `Hit`; nothing from whoosh leaves quotes.index. The catalog (quotes.store) is the
-source of truth: a hit's Quote and article metadata come from it, its score and snippet from the index.
+`find` answers a query with a `Results` page (hits, the total, a spelling suggestion); `search` is the same
+as a plain list of hits. One quotation printed by several articles is one `Hit` whose `occurrences` name
+every article. Each answer is a frozen dataclass; nothing from whoosh leaves quotes.index. The catalog
+(quotes.store) is the source of truth: a hit's Quote and article metadata come from it, its score and
+highlights from the index.
 """
 
 from __future__ import annotations
@@ -16,21 +19,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from quotes import index
+from quotes.index import QuerySyntaxError
 from quotes.model import Quote, QuotesError
 from quotes.paths import NoIndexError, resolve_index_dir
-from quotes.store import ArticleQuote, Catalog, SpeakerCount, Stats
+from quotes.store import ArticleQuote, Catalog, Occurrence, SpeakerCount, Stats, text_key
 
-__all__ = ["Hit", "SpeakerCount", "Stats", "ArticleQuote", "search", "speakers", "get_quote", "stats",
-           "quote_context"]
+__all__ = ["Hit", "Results", "Occurrence", "Shown", "SpeakerCount", "Stats", "ArticleQuote",
+           "QuerySyntaxError", "find", "search", "speakers", "show", "get_quote", "stats", "KINDS", "SORTS"]
 
 PathArg = str | os.PathLike[str] | None
+KINDS = ("direct", "partial")
+SORTS = index.SORTS
+
+# Did you mean: a query with fewer hits than this is checked for misspelt words.
+FEW_HITS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """One answer to a search.
+    """One quotation that answers a search.
 
-    `snippet` is plain text: the quotation (or, for a long one, the parts around its matches joined by
+    The quote, id and article fields are those of the best-matching article that prints the quotation;
+    `occurrences` lists every article that prints it (this one included), earliest published first.
+    `highlights` is plain text: the quotation (or, for a long one, the parts around its matches joined by
     " … ") with every matched word between « and », e.g. "Stargate is meant to be a truly «global»
     «initiative»,". Matches are found on word stems, so «initiatives» marks a search for "initiative".
     """
@@ -43,40 +54,141 @@ class Hit:
     published: str | None
     url: str | None
     score: float  # BM25F relevance: comparable between hits of one search only
-    snippet: str
+    highlights: str
+    occurrences: tuple[Occurrence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form: `id`, the Quote's fields, the article's metadata, then `score` and `snippet`."""
+        """The JSON form: `id`, the Quote's fields, the article's metadata, `score`, `highlights`, `occurrences`."""
         return {"id": self.id, **self.quote.to_dict(), "article_id": self.article_id, "title": self.title,
                 "publisher": self.publisher, "published": self.published, "url": self.url,
-                "score": round(self.score, 4), "snippet": self.snippet}
+                "score": round(self.score, 4), "highlights": self.highlights,
+                "occurrences": [o.to_dict() for o in self.occurrences]}
 
 
-def search(query: str, *, index_dir: PathArg = None, speaker: str | None = None,
-           limit: int = 10) -> list[Hit]:
-    """The `limit` quotes that best answer `query`, best first.
+@dataclass(frozen=True, slots=True)
+class Results:
+    """One page of answers to a query.
 
-    `query` is words (all must occur, in the quotation or its speaker's name, stemmed: "initiatives"
-    finds "initiative"), "a phrase", AND/OR/NOT, or `field:value` (speaker, title, publisher, kind).
-    `speaker` keeps the quotes of one canonical speaker: the full name in any case, or one word of it
-    ("Altman" keeps "Sam Altman"). Raises NoIndexError where `index_dir` holds no index.
+    `total` counts every matching quotation (not only this page). `suggestion` is the query with misspelt
+    words corrected where the query found few or no quotations and indexed words are close; when it found
+    none, the hits are those of the suggestion and `corrected` is True.
     """
-    if limit < 1:
-        raise QuotesError(f"limit must be at least 1, not {limit}")
+
+    query: str
+    hits: tuple[Hit, ...]
+    total: int
+    page: int
+    limit: int
+    suggestion: str | None = None
+    corrected: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit))
+
+    @property
+    def searched(self) -> str:
+        """The query the hits answer: the suggestion where it was searched instead."""
+        return self.suggestion if self.corrected and self.suggestion else self.query
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """One quote in full, as `quotes show` prints it."""
+
+    record: ArticleQuote
+    paragraph: str | None  # the paragraph(s) of the article holding the quote; None if the article is gone
+    quote_start: int  # where the quote's text starts in `paragraph`
+    path: str | None  # the file the article was read from
+    occurrences: tuple[Occurrence, ...]  # every article printing the quotation, this one included
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.record.to_dict(), "path": self.path, "paragraph": self.paragraph,
+                "occurrences": [o.to_dict() for o in self.occurrences]}
+
+
+def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, publisher: str | None = None,
+         since: str | None = None, until: str | None = None, kind: str | None = None,
+         article: str | None = None, sort: str = "relevance", limit: int = 10, page: int = 1,
+         correct: bool = True) -> Results:
+    """Page `page` (from 1) of the quotations that answer `query`, `limit` per page, best (or newest) first.
+
+    `query`: words (all must occur, in the quotation or its speaker's name, stemmed: "initiatives" finds
+    "initiative"), "exact phrases", AND/OR/NOT, `word~` (fuzzy), `prefix*`, and `field:value` for speaker,
+    publisher, kind, title, article and published (`published:2016-10`,
+    `published:[2016-09-01 to 2016-10-15]`). An unreadable query raises QuerySyntaxError.
+
+    Filters: `speaker` is the canonical name or any name the articles use for that person ("Son" keeps
+    Masayoshi Son's quotes), any case; `publisher` all of its words; `since`/`until` an ISO date, month or
+    year (inclusive); `kind` "direct" or "partial"; `article` an article id. `sort` is "relevance" or
+    "date" (newest first). With `correct`, a query that finds nothing is searched again spelt as the
+    closest indexed words (see Results). Raises NoIndexError where `index_dir` holds no index.
+    """
+    if limit < 1 or page < 1:
+        raise QuotesError(f"limit and page must be at least 1, not {limit} and {page}")
+    if kind is not None and kind not in KINDS:
+        raise QuotesError(f"unknown kind {kind!r}: use {' or '.join(KINDS)}")
     path = resolve_index_dir(index_dir)
     with Catalog(path) as catalog:
-        if not index.exists(path):
-            raise NoIndexError(path)
-        found = index.search(path, query, speaker=speaker, limit=limit)
-        records = catalog.get_quotes(h.id for h in found)
+        filters = _filters(catalog, speaker, publisher, since, until, kind, article)
+        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit)
+        suggestion = index.suggest(path, query) if found.total < FEW_HITS else None
+        corrected = False
+        if suggestion and found.total == 0 and correct:
+            found = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
+                                 offset=(page - 1) * limit)
+            corrected = True
+        records = catalog.get_quotes(h.id for h in found.hits)
+        occurrences = catalog.occurrences(text_key(r.quote.text) for r in records.values())
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
-    return [_hit(records[h.id], h) for h in found if h.id in records]
+    hits = tuple(_hit(records[h.id], h, occurrences) for h in found.hits if h.id in records)
+    return Results(query, hits, found.total, page, limit, suggestion, corrected)
 
 
-def speakers(index_dir: PathArg = None) -> list[SpeakerCount]:
-    """Canonical speakers and their numbers of quotes, most quoted first."""
+def search(query: str, *, index_dir: PathArg = None, speaker: str | None = None, limit: int = 10,
+           **filters: Any) -> list[Hit]:
+    """The first `limit` quotations that answer `query`, as a list; `find` takes the same filters.
+
+    Unlike `find`, a query that finds nothing is not searched again with a spelling correction.
+    """
+    return list(find(query, index_dir=index_dir, speaker=speaker, limit=limit, correct=False, **filters).hits)
+
+
+def speakers(query: str | None = None, *, index_dir: PathArg = None, top: int | None = None,
+             speaker: str | None = None, publisher: str | None = None, since: str | None = None,
+             until: str | None = None, kind: str | None = None, article: str | None = None,
+             ) -> list[SpeakerCount]:
+    """Canonical speakers by number of quotations, most quoted first, each with the other forms of its name.
+
+    With a `query` (and filters, as for `find`), only the quotations that answer it are counted: the
+    hits of a search per speaker. A quotation printed by several articles counts once.
+    """
+    if top is not None and top < 1:
+        raise QuotesError(f"top must be at least 1, not {top}")
+    path = resolve_index_dir(index_dir)
+    with Catalog(path) as catalog:
+        filtered = any(x is not None for x in (speaker, publisher, since, until, kind, article))
+        if query is None and not filtered:
+            return catalog.speakers(top)
+        filters = _filters(catalog, speaker, publisher, since, until, kind, article)
+        counts = index.count_speakers(path, query or "*", filters=filters)
+        return catalog.speaker_counts(dict(list(counts.items())[:top]))
+
+
+def show(quote_id: str, *, index_dir: PathArg = None) -> Shown:
+    """The quote with this id (or unique id prefix), its paragraph and every article printing it."""
     with Catalog(resolve_index_dir(index_dir)) as catalog:
-        return catalog.speakers()
+        record = catalog.get_quote(quote_id)
+        text = catalog.article_text(record.article_id)
+        occurrences = tuple(catalog.occurrences([text_key(record.quote.text)])[text_key(record.quote.text)])
+    path = next((o.path for o in occurrences if o.quote_id == record.id), None)
+    if text is None:
+        return Shown(record, None, 0, path, occurrences)
+    start = text.rfind("\n\n", 0, record.quote.start)
+    start = 0 if start < 0 else start + 2
+    end = text.find("\n\n", record.quote.end)
+    end = len(text) if end < 0 else end
+    return Shown(record, text[start:end], record.quote.start - start, path, occurrences)
 
 
 def get_quote(quote_id: str, *, index_dir: PathArg = None) -> ArticleQuote:
@@ -85,23 +197,21 @@ def get_quote(quote_id: str, *, index_dir: PathArg = None) -> ArticleQuote:
         return catalog.get_quote(quote_id)
 
 
-def quote_context(record: ArticleQuote, *, index_dir: PathArg = None, chars: int = 200) -> str | None:
-    """The article text around a quote (about `chars` on each side), or None if the article is gone."""
-    with Catalog(resolve_index_dir(index_dir)) as catalog:
-        text = catalog.article_text(record.article_id)
-    if text is None:
-        return None
-    start = max(0, record.quote.start - chars)
-    end = min(len(text), record.quote.end + chars)
-    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
-
-
 def stats(index_dir: PathArg = None) -> Stats:
     """Counts of what the index holds: articles, quotes, attributed quotes, speakers, publishers, dates."""
     with Catalog(resolve_index_dir(index_dir)) as catalog:
         return catalog.stats()
 
 
-def _hit(record: ArticleQuote, found: index.IndexHit) -> Hit:
+def _filters(catalog: Catalog, speaker: str | None, publisher: str | None, since: str | None,
+             until: str | None, kind: str | None, article: str | None) -> index.Filters:
+    if not index.exists(catalog.index_dir):
+        raise NoIndexError(catalog.index_dir)
+    return index.Filters(tuple(catalog.speaker_keys(speaker)) if speaker else (), speaker, publisher,
+                         index.date_bound(since) if since else None, index.date_bound(until) if until else None,
+                         kind, article)
+
+
+def _hit(record: ArticleQuote, found: index.IndexHit, occurrences: dict[str, list[Occurrence]]) -> Hit:
     return Hit(record.quote, record.id, record.article_id, record.title, record.publisher, record.published,
-               record.url, found.score, found.snippet)
+               record.url, found.score, found.snippet, tuple(occurrences.get(text_key(record.quote.text), ())))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -12,9 +14,9 @@ import quotes
 from quotes import index
 from quotes.articles import ArticleError
 from quotes.indexer import index_paths
-from quotes.model import Article, Quote
+from quotes.model import Article, Quote, QuotesError
 from quotes.paths import NoIndexError
-from quotes.search import Hit, get_quote, search, speakers, stats
+from quotes.search import Hit, QuerySyntaxError, Results, find, get_quote, search, speakers, stats
 from quotes.store import Catalog, article_quotes
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_79b1a7c8b752f4f6.txt"
@@ -52,7 +54,7 @@ def test_search_finds_words_by_stem_and_marks_them(ix):
     assert isinstance(hit, Hit) and hit.quote == QUOTES[0]
     assert (hit.article_id, hit.title, hit.publisher, hit.published, hit.url) == (
         "a1", "Stargate", "Times", "2025-02-04", "http://x")
-    assert hit.snippet == "Stargate is meant to be a truly «global» «initiative»,"
+    assert hit.highlights == "Stargate is meant to be a truly «global» «initiative»,"
     assert hit.score > 0 and len(hit.id) == 12
     with pytest.raises(FrozenInstanceError):
         hit.score = 0  # type: ignore[misc]
@@ -88,7 +90,7 @@ def test_search_without_an_index_raises_no_index_error(tmp_path):
 
 
 def test_speakers_get_quote_and_stats(ix):
-    assert [(s.speaker, s.count) for s in speakers(ix)] == [
+    assert [(s.speaker, s.count) for s in speakers(index_dir=ix)] == [
         ("Masayoshi Son", 1), ("Sam Altman", 1), ("Theresa May", 1)]
     hit = search("taxes", index_dir=ix)[0]
     assert get_quote(hit.id[:7], index_dir=ix).quote == hit.quote
@@ -101,9 +103,9 @@ def test_update_replaces_and_deletes_documents(ix):
     moved = Quote(**{**QUOTES[0].to_dict(), "speaker": "Somebody"})
     index.update(ix, article_quotes(ARTICLE, [moved]), [records[2].id])
     assert index.doc_count(ix) == 3
-    found = index.search(ix, "global", speaker="Somebody")
-    assert [h.id for h in found] == [records[0].id]
-    assert index.search(ix, "taxes") == []
+    found = index.search(ix, "global", filters=index.Filters(speaker="Somebody"))
+    assert [h.id for h in found.hits] == [records[0].id] and found.total == 1
+    assert index.search(ix, "taxes").hits == []
 
 
 # -- indexing runs ---------------------------------------------------------------------------------------
@@ -182,8 +184,8 @@ def test_a_long_quotation_gets_a_fragment_snippet(tmp_path):
         catalog.upsert_article(Article("long", text), [long])
         index.build(tmp_path / "ix", catalog.all_quotes())
     (hit,) = search("lunar base", index_dir=tmp_path / "ix")
-    assert "«lunar» «base»" in hit.snippet
-    assert len(hit.snippet) < index.SNIPPET_CHARS + 20 < len(long.text)
+    assert "«lunar» «base»" in hit.highlights
+    assert len(hit.highlights) < index.SNIPPET_CHARS + 20 < len(long.text)
 
 
 def test_only_the_index_module_imports_whoosh():
@@ -192,3 +194,66 @@ def test_only_the_index_module_imports_whoosh():
                  if any(line.lstrip().startswith(("import whoosh", "from whoosh"))
                         for line in p.read_text(encoding="utf-8").splitlines())}
     assert importers == {"index.py"}
+
+
+# -- search pages, dedupe and spelling (#4) -------------------------------------------------------------
+
+
+def test_find_returns_a_page_with_the_total(ix):
+    results = find("*", index_dir=ix, limit=3)
+    assert isinstance(results, Results) and (results.total, results.pages, len(results.hits)) == (4, 2, 3)
+    assert [h.quote for h in find("*", index_dir=ix, limit=3, page=2).hits] != [h.quote for h in results.hits]
+    assert find("*", index_dir=ix, limit=3, page=3).hits == ()
+    with pytest.raises(FrozenInstanceError):
+        results.total = 0  # type: ignore[misc]
+    with pytest.raises(QuotesError, match="at least 1"):
+        find("x", index_dir=ix, page=0)
+
+
+def test_search_takes_the_filters_of_find(ix):
+    assert [h.quote.text for h in search("*", index_dir=ix, kind="partial")] == [QUOTES[1].text]
+    assert search("*", index_dir=ix, since="2025-03") == []
+    assert len(search("*", index_dir=ix, until="2025-02", publisher="times", article="a1")) == 4
+
+
+def test_a_suggestion_is_searched_only_by_find(ix):
+    assert search("Stargte", index_dir=ix) == []
+    results = find("Stargte", index_dir=ix)
+    assert (results.suggestion, results.corrected, results.searched) == ("stargate", True, "stargate")
+    assert {h.quote.speaker for h in results.hits} == {"Sam Altman", "Masayoshi Son"}
+    assert find("Stargte", index_dir=ix, correct=False).hits == ()
+    assert find("stargate", index_dir=ix).suggestion is None  # indexed words are not corrected
+    assert find("initiatives", index_dir=ix).suggestion is None  # nor words whose stem is indexed
+
+
+def test_an_unreadable_query_raises_query_syntax_error(ix):
+    with pytest.raises(QuerySyntaxError, match="unclosed"):
+        find('"taxes will', index_dir=ix)
+    with pytest.raises(QuerySyntaxError, match="not a date"):
+        find("taxes", index_dir=ix, since="yesterday")
+
+
+def test_dedupe_follows_changes_to_the_articles(tmp_path, corpus):
+    (corpus / "three.txt").write_text('Reprint.\n\n"We will ship it this year!" Jane Doe said.\n', encoding="utf-8")
+    index_paths([corpus], tmp_path / "ix")
+    (hit,) = search("ship", index_dir=tmp_path / "ix")
+    assert sorted(o.article_id for o in hit.occurrences) == [str(corpus / "one.txt"), str(corpus / "three.txt")]
+    assert find("*", index_dir=tmp_path / "ix").total == 2  # three quotes, two quotations
+    (corpus / "three.txt").write_text('Reprint.\n\n"We will not ship," Jane Doe said.\n', encoding="utf-8")
+    index_paths([corpus], tmp_path / "ix")
+    found = search("ship", index_dir=tmp_path / "ix")
+    assert sorted((h.quote.text.rstrip(","), len(h.occurrences)) for h in found) == [
+        ("We will not ship", 1), ("We will ship it this year", 1)]
+    assert find("*", index_dir=tmp_path / "ix").total == 3
+
+
+def test_speakers_of_a_query_and_top(ix):
+    assert [(s.speaker, s.count) for s in speakers("stargate", index_dir=ix)] == [
+        ("Masayoshi Son", 1), ("Sam Altman", 1)]
+    assert [s.speaker for s in speakers(index_dir=ix, top=1)] == ["Masayoshi Son"]
+    assert speakers("stargate", index_dir=ix, kind="direct")[0].speaker == "Sam Altman"
+
+
+def test_the_command_line_imports_no_nltk_for_a_search():
+    code = "import sys, quotes.cli, quotes.search; sys.exit('nltk' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
