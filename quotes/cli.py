@@ -1,16 +1,21 @@
 """The `quotes` command line: parse, call one library function, render.
 
 People get rich tables on stdout; `--json` prints JSON Lines for scripts (one object per quote, speaker or
-report). A QuotesError from the library becomes one line `error: ...` on stderr and exit status 1.
+report) and `search --csv` a spreadsheet. A QuotesError from the library becomes one line `error: ...` on
+stderr and exit status 1 (2 for a query that cannot be read). Nothing heavy is imported for a search:
+NLTK loads only when a command extracts (see quotes/__init__.py).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,9 +30,11 @@ from quotes import search as search_api
 from quotes.indexer import DEFAULT_WAIT_SECONDS, Progress, extract_file, index_paths, reindex
 from quotes.model import QuotesError
 from quotes.paths import INDEX_ENV_VAR
-from quotes.store import ArticleQuote
 
 DEFAULT_CORPUS = Path("seeds")
+SHORT_ID = 8  # characters of a quote id shown in tables; `quotes show` takes any unique prefix
+CSV_COLUMNS = ("id", "text", "speaker", "speaker_mention", "cue", "kind", "rule", "confidence", "article_id",
+               "title", "publisher", "published", "url", "score", "highlights", "occurrences")
 
 app = typer.Typer(
     name="quotes",
@@ -40,6 +47,31 @@ app = typer.Typer(
 IndexDir = Annotated[Path | None, typer.Option(
     "--index-dir", help=f"Index directory (default: ${INDEX_ENV_VAR}, else ./index).", show_default=False)]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON Lines instead of a table.")]
+
+
+class Kind(StrEnum):
+    direct = "direct"
+    partial = "partial"
+
+
+class Sort(StrEnum):
+    relevance = "relevance"
+    date = "date"
+
+
+class By(StrEnum):
+    speaker = "speaker"
+
+
+SpeakerOpt = Annotated[str | None, typer.Option(
+    "--speaker", help='Only this person: the full name or any name the articles use ("Son", "Altman").')]
+PublisherOpt = Annotated[str | None, typer.Option("--publisher", help="Only this outlet (all of its words).")]
+SinceOpt = Annotated[str | None, typer.Option(
+    "--since", help="Published on or after: 2016-09-01, 2016-09 or 2016.", show_default=False)]
+UntilOpt = Annotated[str | None, typer.Option(
+    "--until", help="Published on or before: 2016-10-15, 2016-10 (the whole month) or 2016.", show_default=False)]
+KindOpt = Annotated[Kind | None, typer.Option("--kind", help="Only direct or only partial quotations.")]
+ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only the quotations of this article id.")]
 
 
 @app.callback()
@@ -110,27 +142,65 @@ def reindex_cmd(
 
 @app.command("search")
 def search_cmd(
-    query: Annotated[str, typer.Argument(help='Words, "a phrase", AND/OR/NOT, or field:value.')],
-    speaker: Annotated[str | None, typer.Option(
-        "--speaker", help='Only this speaker: the full name or one word of it ("Altman").')] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many quotes at most.")] = 10,
+    query: Annotated[str, typer.Argument(
+        help='Words, "a phrase", AND/OR/NOT, word~ (fuzzy), prefix*, field:value (speaker, publisher, kind, '
+             "title, article, published:2016-10, published:[2016-09-01 to 2016-10-15]).")],
+    speaker: SpeakerOpt = None,
+    publisher: PublisherOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    kind: KindOpt = None,
+    article: ArticleOpt = None,
+    sort: Annotated[Sort, typer.Option("--sort", help="relevance, or date: newest first.")] = Sort.relevance,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Quotations per page.")] = 10,
+    page: Annotated[int, typer.Option("--page", min=1, help="Which page of results.")] = 1,
+    by: Annotated[By | None, typer.Option("--by", help="Count the hits per speaker instead.")] = None,
     index_dir: IndexDir = None,
     as_json: AsJson = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (a header row, a row per hit).")] = False,
 ) -> None:
-    """Find the quotes that best match a query, best first; matched words are marked « ».
+    """Find the quotations that match a query, best (or newest) first; matched words are marked.
 
-    Example: quotes search "global initiative" --speaker Altman --json
+    A quotation printed by several articles is one result listing every article. A query that finds
+    nothing is searched again spelt as the closest indexed words (said on stderr).
+
+    Example: quotes search "global initiative" --speaker Altman --since 2025-01 --sort date --csv
     """
-    with _reported():
-        hits = search_api.search(query, index_dir=index_dir, speaker=speaker, limit=limit)
-    if as_json:
-        for hit in hits:
-            _print_json(hit.to_dict())
+    if as_json and as_csv:
+        _fail("--json and --csv go one at a time: choose one", code=2)
+    filters = {"speaker": speaker, "publisher": publisher, "since": since, "until": until,
+               "kind": kind.value if kind else None, "article": article}
+    if by is not None:
+        with _reported():
+            counts = search_api.speakers(query, index_dir=index_dir, **filters)
+        _print_speakers(counts, as_json, as_csv, f"{_quotations(sum(c.count for c in counts))} for {query!r}")
         return
-    table = Table("id", "speaker", "quote", "article", title=f"{len(hits)} quotes for {query!r}")
-    for hit in hits:
-        _add_row(table, hit.id, hit.quote.speaker or "?", _marked(hit.snippet),
-                 _article_cell(hit.title, hit.publisher, hit.published))
+    with _reported():
+        results = search_api.find(query, index_dir=index_dir, sort=sort.value, limit=limit, page=page,
+                                  **filters)
+    if results.corrected:
+        typer.echo(f"no quotations for {results.query!r}; showing those for {results.suggestion!r}", err=True)
+    elif results.suggestion:
+        typer.echo(f"did you mean {results.suggestion!r}?", err=True)
+    first = (results.page - 1) * results.limit
+    summary = (f"{_quotations(results.total)} for {results.searched!r}" + (
+        f", {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
+        if results.total > len(results.hits) else ""))
+    if as_json or as_csv:
+        typer.echo(summary, err=True)
+        rows = [hit.to_dict() for hit in results.hits]
+        if as_json:
+            for row in rows:
+                _print_json(row)
+        else:
+            _print_csv(rows)
+        return
+    table = Table("id", "quote", "speaker", "outlet", "date", title=summary)
+    for hit in results.hits:
+        others = len(hit.occurrences) - 1
+        outlet = (hit.publisher or hit.title or "") + (f" (+{others} more)" if others > 0 else "")
+        _add_row(table, hit.id[:SHORT_ID], _marked(hit.highlights), hit.quote.speaker or "?", outlet,
+                 hit.published or "")
     Console().print(table)
 
 
@@ -158,21 +228,20 @@ def extract_cmd(
 
 
 @app.command("speakers")
-def speakers_cmd(index_dir: IndexDir = None, as_json: AsJson = False) -> None:
-    """List the canonical speakers of the index with their numbers of quotes, most quoted first.
+def speakers_cmd(
+    query: Annotated[str | None, typer.Argument(
+        help="Count only the quotations matching this query (as for search).", show_default=False)] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Only the N most quoted.")] = None,
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """List speakers by number of quotations, most quoted first, with the other forms of each name seen.
 
-    Example: quotes speakers --json
+    Example: quotes speakers Stargate --top 5 --json
     """
     with _reported():
-        counts = search_api.speakers(index_dir)
-    if as_json:
-        for c in counts:
-            _print_json({"speaker": c.speaker, "count": c.count})
-        return
-    table = Table("speaker", "quotes", title=f"{len(counts)} speakers")
-    for c in counts:
-        _add_row(table, c.speaker, str(c.count))
-    Console().print(table)
+        counts = search_api.speakers(query, index_dir=index_dir, top=top)
+    _print_speakers(counts, as_json, False, f"{len(counts)} speakers" + (f" of {query!r}" if query else ""))
 
 
 @app.command("show")
@@ -181,17 +250,16 @@ def show_cmd(
     index_dir: IndexDir = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show one quote: its speaker, why it was attributed so, its article, and the text around it.
+    """Show one quotation: its speaker and why, its paragraph, its article and every other article printing it.
 
     Example: quotes show 3f2a9c
     """
     with _reported():
-        record = search_api.get_quote(quote_id, index_dir=index_dir)
-        context = search_api.quote_context(record, index_dir=index_dir)
+        shown = search_api.show(quote_id, index_dir=index_dir)
     if as_json:
-        _print_json({**record.to_dict(), "context": context})
+        _print_json(shown.to_dict())
         return
-    Console().print(_details(record, context))
+    Console().print(_details(shown))
 
 
 @app.command("stats")
@@ -254,9 +322,11 @@ def main() -> None:
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Turn a library error into one stderr line and exit status 1."""
+    """Turn a library error into one stderr line and exit status 1 (2 for a query that cannot be read)."""
     try:
         yield
+    except search_api.QuerySyntaxError as e:
+        _fail(str(e), code=2)
     except QuotesError as e:
         _fail(str(e))
 
@@ -284,9 +354,9 @@ def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
         yield update
 
 
-def _fail(message: str) -> None:
+def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(code)
 
 
 def _add_row(table: Table, *cells: str | Text) -> None:
@@ -296,6 +366,34 @@ def _add_row(table: Table, *cells: str | Text) -> None:
 
 def _print_json(obj: dict[str, Any]) -> None:
     typer.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _quotations(n: int) -> str:
+    return f"{n} quotation" + ("" if n == 1 else "s")
+
+
+def _print_csv(rows: list[dict[str, Any]]) -> None:
+    """A header row and a row per hit; `occurrences` as the article ids joined by "; "."""
+    writer = csv.DictWriter(sys.stdout, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "occurrences": "; ".join(o["article_id"] for o in row["occurrences"])})
+
+
+def _print_speakers(counts: list[search_api.SpeakerCount], as_json: bool, as_csv: bool, title: str) -> None:
+    if as_json:
+        for c in counts:
+            _print_json(c.to_dict())
+        return
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["speaker", "count", "forms"])
+        writer.writerows([c.speaker, c.count, "; ".join(c.forms)] for c in counts)
+        return
+    table = Table("speaker", "quotations", "other forms", title=title)
+    for c in counts:
+        _add_row(table, c.speaker, str(c.count), ", ".join(c.forms))
+    Console().print(table)
 
 
 def _marked(snippet: str) -> Text:
@@ -310,18 +408,22 @@ def _article_cell(title: str | None, publisher: str | None, published: str | Non
     return "\n".join(x for x in (title, " · ".join(y for y in (publisher, published) if y)) if x)
 
 
-def _details(record: ArticleQuote, context: str | None) -> Table:
+def _details(shown: search_api.Shown) -> Table:
+    record = shown.record
     q = record.quote
+    paragraph = None
+    if shown.paragraph is not None:
+        paragraph = Text(shown.paragraph)
+        paragraph.stylize("bold yellow", shown.quote_start, shown.quote_start + len(q.text))
+    others = "\n".join(" · ".join(x for x in (o.publisher, o.published, o.title, o.article_id, o.quote_id[:SHORT_ID])
+                                   if x) for o in shown.occurrences if o.quote_id != record.id)
     table = Table("", "", show_header=False, title=f"quote {record.id}")
     rows = [("quote", q.text), ("speaker", q.speaker or "? (not attributed)"), ("mention", q.speaker_mention),
-            ("cue", q.cue), ("kind", q.kind), ("rule", q.rule), ("confidence", f"{q.confidence:.2f}"),
-            ("offsets", f"{q.start}-{q.end}"), ("article", record.article_id), ("title", record.title),
-            ("publisher", record.publisher), ("published", record.published), ("url", record.url),
-            ("context", context)]
+            ("cue", q.cue), ("rule", q.rule), ("confidence", f"{q.confidence:.2f}"), ("kind", q.kind),
+            ("paragraph", paragraph), ("article", record.article_id), ("title", record.title),
+            ("outlet", record.publisher), ("date", record.published), ("url", record.url), ("path", shown.path),
+            ("also in", others)]
     for key, value in rows:
         if value:
-            cell = Text(value)
-            if key == "context":
-                cell.highlight_words([q.text], style="bold")
-            _add_row(table, key, cell)
+            _add_row(table, key, value)
     return table

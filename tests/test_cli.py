@@ -13,7 +13,7 @@ from quotes.cli import app
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_79b1a7c8b752f4f6.txt"
 HIT_FIELDS = {"id", "text", "start", "end", "speaker", "speaker_mention", "cue", "kind", "rule", "confidence",
-              "article_id", "title", "publisher", "published", "score", "snippet"}
+              "article_id", "title", "publisher", "published", "score", "highlights", "occurrences"}
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_search_json_returns_altmans_stargate_quotation(runner, ix):
     assert HIT_FIELDS <= set(hits[0])
     assert hits[0]["speaker"] == "Sam Altman"
     assert hits[0]["text"].startswith("Stargate is meant to be a truly global initiative")
-    assert "«global» «initiative»" in hits[0]["snippet"]
+    assert "«global» «initiative»" in hits[0]["highlights"]
     assert hits[0]["article_id"]
 
 
@@ -139,7 +139,7 @@ def test_show_by_id_prefix(runner, ix):
     result = runner.invoke(app, ["show", hit["id"][:8], "--json", "--index-dir", str(ix)])
     assert result.exit_code == 0, result.output
     (shown,) = json_lines(result.stdout)
-    assert shown["id"] == hit["id"] and hit["text"] in shown["context"]
+    assert shown["id"] == hit["id"] and hit["text"] in shown["paragraph"]
     table = runner.invoke(app, ["show", hit["id"], "--index-dir", str(ix)])
     assert table.exit_code == 0 and "Sam Altman" in table.stdout
     missing = runner.invoke(app, ["show", "ffffffffffff", "--index-dir", str(ix)])
@@ -157,7 +157,7 @@ def test_extract_needs_no_index(runner, seeds, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     rows = json_lines(result.stdout)
     assert {"Sam Altman", "Masayoshi Son"} <= {r["speaker"] for r in rows}
-    assert HIT_FIELDS - {"score", "snippet"} <= set(rows[0])
+    assert HIT_FIELDS - {"score", "highlights", "occurrences"} <= set(rows[0])
     assert not (tmp_path / "index").exists()
     table = runner.invoke(app, ["extract", str(seeds / SEED.name)])
     assert table.exit_code == 0 and "Altman" in table.stdout
