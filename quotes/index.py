@@ -56,8 +56,9 @@ FIELD_ALIASES = {"article_id": ["article"]}
 OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
 SORTS = ("relevance", "date")
 
-# Did you mean: query words are corrected to an indexed word at most this many edits away, preferring the
-# most frequent; words shorter than SPELL_MIN_CHARS are left alone (too many neighbours to choose from).
+# Did you mean: query words are corrected to an indexed word at most this many edits away (keeping the first
+# FUZZY_PREFIX letters), preferring the most frequent; words shorter than SPELL_MIN_CHARS are left alone
+# (too many neighbours to choose from).
 SPELL_MAX_EDITS = 2
 SPELL_MIN_CHARS = 4
 # `word~` keeps the first letter: misspellings rarely touch it, and walking the whole vocabulary for every
@@ -302,7 +303,7 @@ def suggest(index_dir: Path, text: str) -> str | None:
                 or ("speaker", lower) in reader or any(("text", stem) in reader for stem in stems)):
             return word
         for corrector in correctors:
-            found = corrector.suggest(lower, limit=1, maxdist=SPELL_MAX_EDITS)
+            found = corrector.suggest(lower, limit=1, maxdist=SPELL_MAX_EDITS, prefix=FUZZY_PREFIX)
             if found:
                 changed = True
                 return str(found[0])

@@ -421,12 +421,16 @@ class Catalog:
         return result
 
     def speaker_keys(self, name: str) -> list[str]:
-        """The canonical speakers (keys) that `name` is: the canonical name or a name a quote used for them."""
+        """The canonical speakers (keys) that `name` is: the canonical name, or a form of it a quote used.
+
+        A mention that shares no word with the speaker's name ("he", "the CEO") is not a form of the name:
+        `--speaker he` must not find everyone a pronoun pointed to.
+        """
         key = speaker_key(name)
-        rows = self._db.execute("SELECT DISTINCT speaker_key FROM quotes WHERE speaker_key = ? UNION "
-                                "SELECT DISTINCT speaker_key FROM quotes WHERE mention_key = ? "
+        rows = self._db.execute("SELECT DISTINCT speaker_key, speaker FROM quotes WHERE speaker_key = ? UNION "
+                                "SELECT DISTINCT speaker_key, speaker FROM quotes WHERE mention_key = ? "
                                 "AND speaker_key IS NOT NULL", (key, key))
-        return sorted(r[0] for r in rows)
+        return sorted({r[0] for r in rows if r[0] == key or name_forms(r[1], [name])})
 
     def occurrences(self, keys: Iterable[str]) -> dict[str, list[Occurrence]]:
         """Every article printing a quotation with each of these text keys, earliest published first.
