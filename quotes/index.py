@@ -82,7 +82,7 @@ def schema() -> Schema:
         published=ID(stored=True, sortable=True),  # ISO date: sorts as a string
         day=NUMERIC(int, bits=32, signed=False),  # the date as 20161015: `published:` ranges, months, years
         url=STORED(),
-        kind=ID(stored=True),
+        kind=ID(stored=True, sortable=True),
         rule=ID(stored=True),
     )
 
@@ -254,11 +254,11 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
         dates = opened.column("published")
         order = sorted(order, key=lambda r: dates[ranked[r][1]] or "", reverse=True)
     keys = opened.column("text_key")
-    in_dates = _in_dates(opened, filters)
+    kept = _kept(opened, filters)
     groups: dict[str, list[int]] = {}  # text_key -> ranks of its documents, first in `order` first
     for rank in order:
         docnum = ranked[rank][1]
-        if in_dates and not in_dates(docnum):
+        if kept and not kept(docnum):
             continue
         groups.setdefault(keys[docnum] or f"#{docnum}", []).append(rank)
     hits = []
@@ -277,10 +277,10 @@ def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None
     q = _expand_fuzzy(parse(text, opened.searcher.schema), opened.searcher)
     results = opened.searcher.search(_filtered(q, filters), limit=None, scored=False)
     keys, speakers = opened.column("text_key"), opened.column("speaker_key")
-    in_dates = _in_dates(opened, filters)
+    kept = _kept(opened, filters)
     quotations: dict[str, set[str]] = defaultdict(set)
     for docnum in results.docs():
-        if speakers[docnum] and (not in_dates or in_dates(docnum)):
+        if speakers[docnum] and (not kept or kept(docnum)):
             quotations[speakers[docnum]].add(keys[docnum])
     counts = {s: len(k) for s, k in quotations.items()}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
@@ -395,7 +395,9 @@ def date_bound(value: str, *, end: bool = False) -> str:
 
 
 def _rewrite(q: query.Query) -> query.Query:
-    """`published:2016-10` means the month: a prefix; range ends take in their whole month or year.
+    """`published:2016-10` means the month, `published:2016` the year; range ends take in their whole month
+    or year. Months, years and ranges are ranges of the numeric `day` (a few trie terms; a range of
+    `published` strings would be one term per day, slow to walk).
 
     Also gives a prefix or fuzzy name (from `_unstemmed`) the weight of a name match, and a fuzzy word
     its fixed prefix.
@@ -435,7 +437,7 @@ def _expand_fuzzy(q: query.Query, searcher: Any) -> query.Query:
 
 
 def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
-    """The query with the filters (but dates: see `_in_dates`) as clauses that add nothing to the score.
+    """The query with the filters (but dates and kind: see `_kept`) as clauses that add nothing to the score.
 
     As clauses of the query, filters cost as much as the query matches; as a whoosh `filter` they would
     first list every document they keep (all of them, for `--kind direct`).
@@ -451,8 +453,6 @@ def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
         parts.append(query.Or(names))
     if filters.publisher and filters.publisher.strip():
         parts.append(query.And([query.Term("publisher", t.text) for t in NAME_ANALYZER(filters.publisher)]))
-    if filters.kind:
-        parts.append(query.Term("kind", filters.kind))
     if filters.article_id:
         parts.append(query.Term("article_id", filters.article_id))
     if not parts:
@@ -467,21 +467,25 @@ def _is_everything(q: query.Query) -> bool:
         isinstance(sub, query.Every) for sub in q.subqueries))
 
 
-def _in_dates(opened: _Opened, filters: Filters | None) -> Any:
-    """A test of a document number against the filters' dates (None: no date filter); undated fails.
+def _kept(opened: _Opened, filters: Filters | None) -> Any:
+    """A test of a document number against the filters' dates and kind (None: neither is asked for).
 
-    Dates are read from the column of each matching document: a range of dates as a query would be a
-    union of one term per day, slow to walk on a large index.
+    Both are read from a column for each matching document: as query clauses, a range of dates would be
+    a union of one term per day and a kind a list of half the index, both slow to walk.
+    An undated document fails a date filter.
     """
-    if filters is None or not (filters.since or filters.until):
+    if filters is None or not (filters.since or filters.until or filters.kind):
         return None
     low = date_bound(filters.since) if filters.since else ""
     high = date_bound(filters.until, end=True) if filters.until else "~"
-    dates = opened.column("published")
+    dated = bool(filters.since or filters.until)
+    dates, kinds = opened.column("published"), opened.column("kind")
 
     def keep(docnum: int) -> bool:
+        if filters.kind and kinds[docnum] != filters.kind:
+            return False
         published = dates[docnum]
-        return bool(published) and low <= published <= high
+        return not dated or (bool(published) and low <= published <= high)
 
     return keep
 
