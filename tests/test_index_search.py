@@ -254,6 +254,9 @@ def test_speakers_of_a_query_and_top(ix):
     assert speakers("stargate", index_dir=ix, kind="direct")[0].speaker == "Sam Altman"
 
 
-def test_the_command_line_imports_no_nltk_for_a_search():
-    code = "import sys, quotes.cli, quotes.search; sys.exit('nltk' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+def test_a_search_from_the_command_line_imports_no_nltk(ix):
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "quotes", "search", "taxes", "--json",
+                          "--index-dir", str(ix)], capture_output=True, text=True, check=False)
+    assert run.returncode == 0 and "Taxes will fall" in run.stdout
+    imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time")}
+    assert "quotes.index" in imported and not any(m.split(".")[0] == "nltk" for m in imported)
