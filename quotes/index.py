@@ -505,7 +505,8 @@ class _Opened:
 
     def column(self, name: str) -> Any:
         if name not in self._columns:
-            self._columns[name] = self.searcher.reader().column_reader(name)
+            reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
+            self._columns[name] = reader.column_reader(name) if reader.doc_count_all() else {}
         return self._columns[name]
 
 

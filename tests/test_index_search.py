@@ -260,3 +260,12 @@ def test_a_search_from_the_command_line_imports_no_nltk(ix):
     assert run.returncode == 0 and "Taxes will fall" in run.stdout
     imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time")}
     assert "quotes.index" in imported and not any(m.split(".")[0] == "nltk" for m in imported)
+
+
+def test_an_index_of_no_quotation_answers_nothing(tmp_path):
+    """A first `quotes index` run writes an empty index before it extracts: a search then finds nothing."""
+    with Catalog(tmp_path / "ix", create=True) as catalog:
+        index.build(tmp_path / "ix", catalog.all_quotes())
+    results = find("stargate", index_dir=tmp_path / "ix")
+    assert (results.total, results.hits, results.suggestion) == (0, (), None)
+    assert speakers("stargate", index_dir=tmp_path / "ix") == []
