@@ -1,6 +1,6 @@
 """Search speed on an index of at least 100,000 quotations (a benchmark, never a timed test).
 
-    python bench/search_bench.py [--quotes 100000] [--index-dir DIR] [--queries 60]
+    python bench/search_bench.py [--quotes 100000] [--index-dir DIR] [--queries 60] [--source GOLD.jsonl]
 
 Builds an index (unless DIR already holds one of the size asked) from real quotations repeated as new
 articles, then prints the p50/p95 latency of word, phrase, fuzzy and filtered queries through the Python
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -121,13 +122,13 @@ def generate(sources: list[Source], wanted: int) -> Iterator[tuple[Article, list
         copy += 1
 
 
-def build(path: Path, wanted: int) -> tuple[int, float]:
-    sources = polnear_articles(POLNEAR) if POLNEAR.exists() else seed_articles()
+def build(path: Path, wanted: int, source: Path) -> tuple[int, float]:
+    sources = polnear_articles(source) if source.exists() else seed_articles()
     began = time.perf_counter()
     with Catalog(path, create=True) as catalog:
         for article, found in generate(sources, wanted):
             catalog.upsert_article(article, found)
-        n = index.build(path, catalog.all_quotes())
+        n = index.build(path, catalog.all_quotes(), procs=os.cpu_count() or 1, expected=catalog.quote_count())
     return n, time.perf_counter() - began
 
 
@@ -191,13 +192,14 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=100_000, help="quotations to index (default 100000)")
     parser.add_argument("--index-dir", type=Path, help="keep the index here (reused if it is big enough)")
     parser.add_argument("--queries", type=int, default=60, help="queries of each kind (default 60)")
+    parser.add_argument("--source", type=Path, default=POLNEAR, help="gold articles (else seeds/)")
     args = parser.parse_args()
     path = args.index_dir or Path(tempfile.mkdtemp(prefix="quotes-bench-")) / "index"
-    source = POLNEAR.name if POLNEAR.exists() else "seeds/"
+    source = args.source.name if args.source.exists() else "seeds/"
     if index.is_current(path) and index.doc_count(path) >= args.quotes:
         print(f"index: {path} ({index.doc_count(path)} quotations, reused)")
     else:
-        n, seconds = build(path, args.quotes)
+        n, seconds = build(path, args.quotes, args.source)
         print(f"index: {path}: {n} quotations from {source} built in {seconds:.0f}s")
     queries = workload(path, args.queries)
     print(f"{'query':<10}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'hits (median)':>15}")
