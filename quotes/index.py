@@ -345,7 +345,7 @@ def _check_syntax(text: str) -> None:
         raise QuerySyntaxError("the query is empty: give words to look for, e.g. quotes search stargate")
     if text.count('"') % 2:
         raise QuerySyntaxError(f'the query {text!r} has an unclosed " (a phrase is "two words")')
-    outside = re.sub(r'"[^"]*"', " ", text)
+    outside = re.sub(r'"[^"]*"', " _phrase_ ", text)  # a phrase is a word to the operators around it
     for opening, closing in ("()", "[]"):
         depth = 0
         for c in outside:

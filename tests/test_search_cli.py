@@ -71,6 +71,9 @@ def test_a_phrase_must_be_in_order(run):
     ("taxes OR medicare", {"Taxes will fall for working families", "Medicare for all is the answer"}),
     ("economy NOT rigged", {"The economy is growing"}),
     ("(taxes OR economy) AND NOT growing", {"Taxes will fall for working families", "The economy is rigged"}),
+    ('"global initiative" OR medicare', {STARGATE, "Medicare for all is the answer"}),
+    ('NOT "economy is" AND (taxes OR medicare)', {"Taxes will fall for working families",
+                                                  "Medicare for all is the answer"}),
 ])
 def test_boolean_operators(run, query, expected):
     assert set(texts(run, query)) == expected
