@@ -300,6 +300,8 @@ def suggest(index_dir: Path, text: str) -> str | None:
     def correct(m: re.Match[str]) -> str:
         nonlocal changed
         word = m.group(0)
+        if ":" in word:  # a field's phrase (`publisher:"london times"`): not quoted words nor names
+            return word
         lower = word.lower()
         stems = [t.text for t in TEXT_ANALYZER(lower)]
         if (word in OPERATORS or len(word) < SPELL_MIN_CHARS or ("words", lower) in reader
@@ -317,8 +319,8 @@ def suggest(index_dir: Path, text: str) -> str | None:
 
 
 # A word of a query that can be spelt wrong: letters, not a field name (`speaker:`), a field's value, a
-# prefix (`stock*`) or a fuzzy term (`stok~`).
-_PLAIN_WORD = re.compile(r"(?<![\w:*~\[-])[^\W\d_]+(?![\w:*~])")
+# prefix (`stock*`) or a fuzzy term (`stok~`). A field's phrase is matched whole, to be left alone.
+_PLAIN_WORD = re.compile(r'\w+:"[^"]*"|(?<![\w:*~\[-])[^\W\d_]+(?![\w:*~])')
 
 
 def parse(text: str, schema_: Schema | None = None) -> query.Query:

@@ -224,6 +224,8 @@ def test_a_suggestion_is_searched_only_by_find(ix):
     assert find("Stargte", index_dir=ix, correct=False).hits == ()
     assert find("stargate", index_dir=ix).suggestion is None  # indexed words are not corrected
     assert find("initiatives", index_dir=ix).suggestion is None  # nor words whose stem is indexed
+    assert index.suggest(ix, 'title:"Stargte"') is None  # nor a field's value
+    assert index.suggest(ix, 'publisher:"Stargte" OR Stargte') == 'publisher:"Stargte" OR stargate'
 
 
 def test_an_unreadable_query_raises_query_syntax_error(ix):
