@@ -17,19 +17,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from quotes import search as search_api
-from quotes.indexer import DEFAULT_WAIT_SECONDS, Progress, extract_file, index_paths, reindex
+from quotes.lock import DEFAULT_WAIT_SECONDS
 from quotes.model import QuotesError
 from quotes.paths import INDEX_ENV_VAR
+
+if TYPE_CHECKING:
+    from quotes.indexer import Progress
+
+# The indexing modules (and rich's progress bar) are imported by the commands that index or extract, not
+# at start-up: `quotes search` should pay only for what a search uses (README, "Search speed").
 
 DEFAULT_CORPUS = Path("seeds")
 SHORT_ID = 8  # characters of a quote id shown in tables; `quotes show` takes any unique prefix
@@ -108,9 +112,11 @@ def index_cmd(
             _fail(f"no {DEFAULT_CORPUS}/ directory in {Path.cwd()}: name the articles to index, "
                   "e.g. `quotes index articles/`")
         paths = [DEFAULT_CORPUS]
+    from quotes import indexer
+
     with _reported(), _progress_bar(enabled=not as_json) as progress:
-        report = index_paths(paths, index_dir, workers=workers, prune=prune, rebuild=rebuild, wait=wait,
-                             progress=progress)
+        report = indexer.index_paths(paths, index_dir, workers=workers, prune=prune, rebuild=rebuild, wait=wait,
+                                     progress=progress)
     if as_json:
         _print_json(report.to_dict())
         return
@@ -131,8 +137,10 @@ def reindex_cmd(
 
     Example: quotes reindex --index-dir index/
     """
+    from quotes import indexer
+
     with _reported():
-        report = reindex(index_dir, workers=workers)
+        report = indexer.reindex(index_dir, workers=workers)
     if as_json:
         _print_json(report.to_dict())
         return
@@ -213,8 +221,10 @@ def extract_cmd(
 
     Example: quotes extract seeds/000_79b1a7c8b752f4f6.txt --json
     """
+    from quotes import indexer
+
     with _reported():
-        records = extract_file(file)
+        records = indexer.extract_file(file)
     if as_json:
         for record in records:
             _print_json(record.to_dict())
@@ -337,6 +347,9 @@ def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
 
     Only on a terminal: a log file or a pipe gets the errors and the summary, not the bar's redraws.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as ProgressBar
+
     console = Console(stderr=True)
     if not enabled or not console.is_terminal:
         yield None

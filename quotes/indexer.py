@@ -30,7 +30,7 @@ from typing import Any
 import quotes
 from quotes import index
 from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, source_file
-from quotes.lock import index_lock
+from quotes.lock import DEFAULT_WAIT_SECONDS, index_lock
 from quotes.model import Article, Quote, QuotesError
 from quotes.paths import resolve_index_dir
 from quotes.store import ArticleQuote, Catalog, article_hash, article_quotes
@@ -45,8 +45,6 @@ CHUNK_ARTICLES = 8
 # With fewer articles to extract than this, extraction runs in this process: starting a pool of workers
 # (a fork server that imports the pipeline) costs about what extracting this many short articles does.
 POOL_MIN_ARTICLES = 32
-# How long a run waits for another run that holds the index directory before giving up.
-DEFAULT_WAIT_SECONDS = 300.0
 
 Progress = Callable[[int, int, int], None]
 """Called as reading goes on with (files read, files in all, articles read)."""

@@ -23,6 +23,9 @@ from pathlib import Path
 
 from quotes.model import QuotesError
 
+# How long a run waits for another run that holds the index directory before giving up.
+DEFAULT_WAIT_SECONDS = 300.0
+
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "index.lock"
