@@ -138,7 +138,7 @@ def doc_count(index_dir: Path) -> int:
         return int(searcher.doc_count())
 
 
-# Whoosh's multi-process writer pays for its processes and job files. On 2 cores (bench/index_bench.py)
+# Whoosh's multi-process writer pays for its processes and job files. On 2 cores (tests/bench/index_bench.py)
 # one writer was faster for 8,000 documents, the multi-process one twice as fast for 78,000.
 MP_WRITER_MIN_DOCS = 20_000
 WRITER_LOCK_SECONDS = 10.0  # how long to wait for Whoosh's own write lock (held only by an ending writer)

@@ -2,7 +2,7 @@
 
 Punkt needs parameters (abbreviations, collocations, frequent sentence starters and the case in which
 each word appears). They ship with the package as plain-text tables in `quotes/punkt/`, made by
-`tools/train_punkt.py` from the PolNeAR news articles plus a hand list of news abbreviations, so the
+`tests/tools/train_punkt.py` from the PolNeAR news articles plus a hand list of news abbreviations, so the
 splitter works with no NLTK data installed and nothing downloaded. This is the only module that imports
 nltk; nothing from nltk leaves it.
 

@@ -1,6 +1,6 @@
 """Search speed on an index of at least 100,000 quotations (a benchmark, never a timed test).
 
-    python bench/search_bench.py [--quotes 100000] [--index-dir DIR] [--queries 60] [--source GOLD.jsonl]
+    python tests/bench/search_bench.py [--quotes 100000] [--index-dir DIR] [--queries 60] [--source GOLD.jsonl]
 
 Builds an index (unless DIR already holds one of the size asked) from real quotations repeated as new
 articles, then prints the p50/p95 latency of word, phrase, fuzzy and filtered queries through the Python
@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from quotes import index  # noqa: E402

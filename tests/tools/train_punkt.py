@@ -1,6 +1,6 @@
 """Make the Punkt tables in quotes/punkt/ from the PolNeAR training articles plus news abbreviations.
 
-Run from the project root:  python tools/train_punkt.py [--corpus ../shared/polnear/train.jsonl]
+Run from the project root:  python tests/tools/train_punkt.py [--corpus ../shared/polnear/train.jsonl]
 
 The corpus stays outside the repository; only the tables it yields are committed. Without the corpus the
 script says so and exits 0 (the committed tables stay as they are). Issue #2.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from nltk.tokenize.punkt import PunktTrainer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from quotes.sentences import NewsLanguageVars, NewsToken, save_parameters  # noqa: E402

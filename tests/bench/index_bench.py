@@ -1,6 +1,6 @@
 """Indexing speed: articles/s end to end, our Whoosh writing against a bare Whoosh writer, re-runs, memory.
 
-    python bench/index_bench.py [--sizes 1000 10000] [--workers 1 2] [--corpus FILE.jsonl] [--keep DIR]
+    python tests/bench/index_bench.py [--sizes 1000 10000] [--workers 1 2] [--corpus FILE.jsonl] [--keep DIR]
 
 Run from the project root. The corpus is ../shared/polnear/train.jsonl (840 real news articles) repeated
 with new ids up to each size, else the seed article repeated. Every figure is one run, timed by the wall
@@ -35,7 +35,7 @@ from quotes.index import _document, schema
 from quotes.paths import whoosh_path
 from quotes.store import Catalog
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 POLNEAR = ROOT.parent / "shared" / "polnear" / "train.jsonl"
 SEED = ROOT / "seeds" / "000_79b1a7c8b752f4f6.txt"
 
