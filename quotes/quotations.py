@@ -60,6 +60,13 @@ def _is_opening(text: str, i: int, inside: bool) -> bool:
     return not inside  # straight marks alternate
 
 
+def _clearly_closing(text: str, i: int) -> bool:
+    """A mark glued to the word before it and followed by a space or a line end: `,” added`."""
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and (after.isspace() or after in ",.;:!?)")
+
+
 def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
     """(offset, opens) for every double mark in text[start:end], pairing them as they alternate."""
     out: list[tuple[int, bool]] = []
@@ -72,8 +79,10 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
         if i not in markup:
             opens = _is_opening(text, i, inside)
             if opens == inside:
-                # two openers or two closers in a row: a mistyped mark; trust alternation, since a
-                # quotation cannot open inside a quotation at the same level
+                if not inside and _clearly_closing(text, i):
+                    continue  # a closing mark with nothing open (an earlier mark was missed): skip it
+                # two openers in a row: a mistyped closing mark; trust alternation, since a quotation
+                # cannot open inside a quotation at the same level
                 opens = not inside
             out.append((i, opens))
             inside = opens

@@ -25,6 +25,8 @@ def quotations(text):
         # mistyped direction of curly marks: read from the neighbours
         ("the agency ran an “expedited review“ of the pipes", [("expedited review", "partial")]),
         ("advisers would not let aides ”get close to Ben” on policy", [("get close to Ben", "partial")]),
+        # a closing mark with nothing open (its opening mark was lost) is skipped, not opened
+        ("as a country,” added Rep. Jim Clyburn. “One thing.”", [("One thing.", "direct")]),
         # a quotation over two paragraphs reopens the second and closes only at its end
         ('"First part of it.\n\n"Second part," he said.', [("First part of it.", "direct"), ("Second part", "direct")]),
         # negatives: no marks, apostrophes only, empty marks
