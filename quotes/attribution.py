@@ -439,7 +439,10 @@ def _rules(
     if q.kind == "direct":
         # a quotation standing alone after the writer's sentences: the speaker they last reported
         # (`Or maybe Jeb Bush, consultant Phil Musser says. "Several surveys …"`)
-        return _reported_speaker(ctx, ctx.paragraphs[q.paragraph][0], q.open_at, "previous_sentence")
+        start = ctx.paragraphs[q.paragraph][0]
+        return _reported_speaker(ctx, start, q.open_at, "previous_sentence") or _introduced(
+            ctx, start, q.open_at, "previous_sentence"
+        )
     return None
 
 
@@ -454,7 +457,22 @@ def _previous_paragraph(ctx: _Context, q: Quotation, prev: Quote | None) -> _Fou
         return reported
     if prev is not None:
         return _Found("previous_paragraph", carried=prev)
-    return None
+    return _introduced(ctx, start, end, "previous_paragraph")
+
+
+def _introduced(ctx: _Context, start: int, end: int, rule: str) -> _Found | None:
+    """The person the writer's last sentence before a quotation is about (`Viguerie is upbeat about
+    Cruz's chances.` ¶ `"Not only can Ted Cruz win …"`): its subject, where that is someone."""
+    n = ctx.sentence_index(max(start, end - 1))
+    if not ctx.sentences or ctx.sentences[n].start < start:
+        return None
+    toks = ctx.sentence_tokens(n)
+    if ctx.quoted(toks[0].start if toks else start):
+        return None
+    span = sentence_subject(toks, len(toks))
+    if span is None or not _is_someone(ctx, toks[span[0] : span[1]]):
+        return None
+    return _Found(rule, None, _span(toks, span))
 
 
 def _quote(ctx: _Context, q: Quotation, found: _Found) -> Quote:

@@ -32,11 +32,15 @@ REPORTING_VERBS = frozenset(
     confirmed confirming denied revealed disclosed elaborated reasoned threatened proclaimed
     texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
     exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
-    continues barked chanted conclude concludes concluded retaliated
+    continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
+    agrees
     """.split()
 )
 # Verbs that report words only after the quotation ("…," the editorial read / it now reads).
-CUE_AFTER_VERBS = REPORTING_VERBS | {"read", "reads"}
+# Forms that are as often nouns are cues only here, right after a quotation and its speaker
+# ("…," Viguerie notes.).
+CUE_AFTER_VERBS = REPORTING_VERBS | {"read", "reads", "notes", "claims", "states", "tweets", "remarks", "reports",
+                                     "comments", "jokes", "answers", "counters", "quips", "posts", "explains"}
 # Verbs that put a partial quotation in the speaker's mouth without reporting speech: `Clinton called
 # half of Trump's supporters "deplorables"`; they count as cues before a partial quotation only.
 CHARACTERISING_VERBS = frozenset(

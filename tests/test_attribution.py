@@ -127,6 +127,17 @@ def test_cue_in_an_earlier_sentence_of_the_paragraph():
     assert (q.speaker, q.rule) == ("Phil Musser", "previous_sentence")
 
 
+def test_quotation_paragraph_after_a_sentence_about_someone():
+    text = 'Richard Viguerie is upbeat about the senator\'s chances.\n\n"Not only can he win, he is the best."'
+    (q,) = quotes.extract(text)
+    assert (q.speaker, q.speaker_mention, q.rule) == ("Richard Viguerie", "Richard Viguerie", "previous_paragraph")
+
+
+def test_noun_like_cue_right_after_a_quotation():
+    (q,) = quotes.extract('"He has a lot of the appeal Reagan had," Viguerie notes.')
+    assert (q.speaker, q.cue) == ("Viguerie", "notes")
+
+
 def test_pronoun_respects_gender():
     text = 'Hillary Clinton met Donald Trump. "It was fine," she said.'
     assert first(text).speaker == "Hillary Clinton"
