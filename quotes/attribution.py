@@ -89,7 +89,7 @@ NAMING_WORDS = frozenset({"so-called", "known as", "titled", "entitled", "nickna
 CUE_AFTER_REACH = 30
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
-CUE_AFTER_LEAD = 5
+CUE_AFTER_LEAD = 7
 _WORDS = re.compile(r"[a-z]+")
 # How far back (in characters) a pronoun looks for the person it stands for.
 PRONOUN_REACH = 1500
@@ -244,7 +244,9 @@ def cue_after(ctx: _Context, q: Quotation, nxt: Quotation | None) -> _Found | No
 
 def _describes(t: Token) -> bool:
     """Whether a word can stand in a description before a name ("Tulsa police Chief")."""
-    return t.text.isalnum() and (is_name_word(t) or t.low not in NOT_NAMES | INTRODUCERS | CONJUNCTIONS)
+    if t.text == ".":
+        return True  # "George W. Bush speechwriter Noam Neusner"
+    return t.text[:1].isalnum() and (t.cap or t.low not in NOT_NAMES | INTRODUCERS | CONJUNCTIONS)
 
 
 def cue_before(ctx: _Context, q: Quotation) -> _Found | None:
@@ -277,8 +279,15 @@ def cue_before(ctx: _Context, q: Quotation) -> _Found | None:
 
 
 def dash_credit(ctx: _Context, q: Quotation) -> _Found | None:
-    """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending its line."""
+    """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending its line, or
+    making the next line alone (`"…"` ¶ `- Sanders.`)."""
     line_end = ctx.text.find("\n", q.close_at)
+    if ctx.text[q.close_at : len(ctx.text) if line_end < 0 else line_end].strip() == "" and line_end >= 0:
+        after = ctx.text[line_end:].lstrip()
+        start = len(ctx.text) - len(after)
+        end = ctx.text.find("\n", start)
+        if after[:1] in DASHES and (end - start if end >= 0 else len(after)) <= 80:
+            line_end = end
     toks = ctx.tokens_between(q.close_at, len(ctx.text) if line_end < 0 else line_end)
     if len(toks) >= 2 and toks[0].text in DASHES and is_name_word(toks[1]):
         end = 2
@@ -500,6 +509,12 @@ def _resolve(ctx: _Context, mention: str, at: int) -> str | None:
         want = "m" if bare in PRONOUNS_MALE else "f" if bare in PRONOUNS_FEMALE else None
         return _last_person(ctx, at, want, plural=bare in PRONOUNS_PLURAL)
     words = mention.split()
+    if not mention[:1].isupper() and words[-1][:1].isupper():
+        # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"
+        k = len(words)
+        while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
+            k -= 1
+        return _resolve(ctx, " ".join(words[k:]), at)
     if words[0].lower() in DETERMINERS or not mention[:1].isupper():
         # a description: the person last named who holds its title ("the CEO"), else the words themselves
         titles = {w.strip(".’'").lower() for w in words} & TITLES

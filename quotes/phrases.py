@@ -56,7 +56,10 @@ CHARACTERISING_VERBS = frozenset(
 # Reporting phrases whose speaker follows them ("according to the report").
 CUE_PHRASES = (("according", "to"),)
 # Reporting verbs of two words: the speaker stands before them as before any verb.
-VERB_PHRASES = (("pointed", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"), ("chimed", "in"))
+VERB_PHRASES = (
+    ("pointed", "out"), ("points", "out"), ("point", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"),
+    ("chimed", "in"),
+)
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
 
 # Words that may stand between a subject and its cue ("Altman also said", "he later told").
@@ -234,6 +237,8 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     t = toks[i]
     if t.low in SUBJECT_PRONOUNS:
         return (i, i + 1)
+    if t.low in ("another", "one", "others") and (i + 1 >= hi or not toks[i + 1].text[:1].isalnum()):
+        return (i, i + 1)  # "…," tweeted another.
     if not (is_name_word(t) or t.low in DETERMINERS):
         # a title before the name: "said former tech executive Carly Fiorina"
         k = i

@@ -116,6 +116,21 @@ def test_pronoun_follows_the_last_speaker_not_the_last_name():
     assert quotes.extract(text)[-1].speaker == "Sam Altman"
 
 
+@pytest.mark.parametrize(
+    "text, speaker, rule",
+    [
+        ('"These are dark days," former George W. Bush speechwriter Noam Neusner wrote.', "Noam Neusner",
+         "cue_after"),
+        ('"We will vote," tweeted another.', "another", "cue_after"),
+        ('"Voters reject establishment Republicans," Bozell points out.', "Bozell", "cue_after"),
+        ('"Boeing and GE pay zero taxes."\n\n- Sen. Bernie Sanders', "Bernie Sanders", "dash_credit"),
+    ],
+)
+def test_more_ways_to_name_the_speaker(text, speaker, rule):
+    q = first(text)
+    assert (q.speaker, q.rule) == (speaker, rule)
+
+
 def test_participle_cue_takes_the_clauses_subject():
     (q,) = quotes.extract('After the attacks, Trump released a new radio ad calling it "dangerous."')
     assert (q.speaker, q.speaker_mention, q.cue) == ("Trump", "Trump", "calling")
