@@ -85,6 +85,8 @@ CONFIDENCE = {
 TITLE_MAX_WORDS = 7
 # Words that introduce a name or a term, not speech: `the so-called "experts"`, `known as "the Donald"`.
 NAMING_WORDS = frozenset({"so-called", "known as", "titled", "entitled", "nicknamed", "hashtag"})
+# Words a title leaves in lower case ("Face the Nation", "Generations with Kevin Swanson").
+TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as into vs".split())
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
 # How many words of description may stand before the speaker's name in a cue after the quotation
@@ -382,7 +384,7 @@ def not_speech(ctx: _Context, q: Quotation) -> bool:
         return True
     if q.kind == "direct" and len(words) == 1:
         return False  # `"Unbelievable," he said.`
-    long_words = [w for w in words if len(w.strip("‘’'\"(),:;")) > 3]
+    long_words = [w for w in words if w.strip("‘’'\"(),:;").lower() not in TITLE_SMALL_WORDS]
     title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
     if not title_case or len(words) > TITLE_MAX_WORDS:
         return False

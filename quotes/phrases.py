@@ -82,7 +82,7 @@ INTRODUCERS = frozenset(
     "however during in on at after before when while although though because despite meanwhile "
     "instead still indeed later earlier once as since following amid among throughout under over "
     "asked speaking last this but and so yet still now then thursday monday tuesday wednesday friday "
-    "saturday sunday reportedly separately".split()
+    "saturday sunday reportedly separately given".split()
 )
 
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
@@ -276,6 +276,9 @@ def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | No
             return None
         t = toks[start]
         if t.low in INTRODUCERS or (t.cap and t.low.endswith(("ly", "ing")) and len(t.low) > 4):
+            nxt = toks[start + 1] if start + 1 < before else None
+            if nxt is not None and nxt.bare in SUBJECT_PRONOUNS:
+                return (start + 1, start + 2)  # "Then he cut into Bush, calling him …"
             continue  # "However, …", "Shortly after the call, …", "Holding signs, …"
         if t.bare in SUBJECT_PRONOUNS:
             return (start, start + 1)
