@@ -317,8 +317,13 @@ def colon_lead_in(ctx: _Context, q: Quotation) -> _Found | None:
                 span = sentence_subject(toks, i)
             if span:
                 return _Found("colon_lead_in", toks[i].low, _span(toks, span))
-    # no cue: the subject of the lead-in ("She then addressed the supporters:"), else its last name
-    # ("And from Chairwoman Rosenworcel:")
+    # no cue: a name that ends the lead-in after a dash or a title ("IOWA POLLS NOT WRONG - Mark
+    # Blumenthal:", "doesn't surprise Republican pollster Daron Shaw:"), else its subject ("She then
+    # addressed the supporters:"), else its last name ("And from Chairwoman Rosenworcel:")
+    if toks and is_name_word(toks[-1]):
+        k = name_start(toks, len(toks) - 1, 0)
+        if k > 0 and (toks[k - 1].text in DASHES or toks[k - 1].low in TITLES):
+            return _Found("colon_lead_in", None, _span(toks, (k, len(toks))))
     span = sentence_subject(toks, len(toks))
     if span is not None:
         return _Found("colon_lead_in", None, _span(toks, span))

@@ -33,7 +33,7 @@ REPORTING_VERBS = frozenset(
     texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
     exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
     continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
-    agrees
+    agrees yelling shouting declaring joking quipping
     """.split()
 )
 # Verbs that report words only after the quotation ("…," the editorial read / it now reads).

@@ -124,6 +124,8 @@ def test_pronoun_follows_the_last_speaker_not_the_last_name():
         ('"We will vote," tweeted another.', "another", "cue_after"),
         ('"Voters reject establishment Republicans," Bozell points out.', "Bozell", "cue_after"),
         ('"Boeing and GE pay zero taxes."\n\n- Sen. Bernie Sanders', "Bernie Sanders", "dash_credit"),
+        ('IOWA POLLS NOT WRONG - Mark Blumenthal: "Although the polls failed, they moved."', "Mark Blumenthal",
+         "colon_lead_in"),
     ],
 )
 def test_more_ways_to_name_the_speaker(text, speaker, rule):
