@@ -2,50 +2,42 @@
 
 Each rule is a function that follows one convention of news writing and returns a `_Found` (the words
 the quotation is attributed to, the cue, the rule's name) or None; `attribute` tries them in order of
-how often they are right and resolves what they return (a name, a pronoun or a description) to the
-fullest name the article gives. Rules, in order:
+how often they are right, and `ArticleContext.resolve` (quotes/context.py) turns what they return (a
+name, a pronoun or a description) into the fullest name the article gives. Rules, in order:
 
 1. `transcript_label`: an interview transcript labels each turn (`WALLACE: …`, `Q: …`).
-2. `cue_after`: the cue follows the quotation in its sentence: `"…," Altman said.` / `"…," said Altman.`
+2. `cue_after`: the cue follows the quotation: `"…," Altman said.` / `"…," said Altman.`
 3. `cue_before`: the cue leads into the quotation: `Altman said: "…"` / `Son said that … "…"`.
 4. `dash_credit`: a dash after the quotation names its speaker: `"…" — Commissioner Jane Roe`.
 5. `colon_lead_in`: the sentence or paragraph before ends with a colon: `He added:` ¶ `"…"`.
 6. `continued_paragraph`: a quotation running over paragraphs reopens each paragraph with a mark.
 7. `same_paragraph`: a second quotation in a paragraph, without a cue of its own, continues the first.
-8. `previous_paragraph`: a paragraph that opens with a quotation continues the speaker of the paragraph
-   before (a quotation's or a reported statement's).
-9. `sentence_subject`: a fragment quoted in the writer's sentence is the words of that sentence's
-   subject (`Reid has gone after Trump as a "human leech"`).
+8. `previous_paragraph`: a paragraph that opens with a quotation continues the paragraph before: its
+   reported speaker, its quotation's speaker, or the person its last sentence is about.
+9. `previous_sentence`: a quotation standing alone mid-paragraph, the same way.
+10. `sentence_subject`: a fragment quoted in the writer's sentence is the words of that sentence's
+    subject, where that subject is someone (`Reid has gone after Trump as a "human leech"`).
 
-Quotations that are not speech are dropped before any rule runs: titles of works and names
-("Face the Nation", `Marcia "Cia" Price`). A quotation no rule claims keeps `speaker=None`.
+Quotations that are not speech are dropped before any rule runs (`not_speech`: titles of works and
+names, "Face the Nation", `Marcia "Cia" Price`), and a fragment no rule attributes is a scare quote and
+dropped after. A whole quotation no rule claims keeps `speaker=None`.
 """
-
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quotes.context import ArticleContext
 from quotes.model import Quotation, Quote, Sentence
 from quotes.names import (
     NOT_NAMES,
-    PRONOUNS_FEMALE,
-    PRONOUNS_MALE,
-    PRONOUNS_PLURAL,
     TITLES,
-    People,
-    Person,
-    name_runs,
-    strip_titles,
 )
 from quotes.phrases import (
     CHARACTERISING_VERBS,
     CONJUNCTIONS,
     CUE_AFTER_VERBS,
     DASHES,
-    DETERMINERS,
     INTRODUCERS,
     PREPOSITIONS,
     RELATIVES,
@@ -59,9 +51,8 @@ from quotes.phrases import (
     np_before,
     sentence_subject,
     speaker_follows,
-    tokenize,
 )
-from quotes.quotations import SENTENCE_END, paragraph_starts
+from quotes.quotations import SENTENCE_END
 
 # Confidence of each rule: the share of its attributions whose speaker is right on annotated news
 # (PolNeAR train split, 840 articles, measured with `quotes evaluate`; rounded). A rule seen fewer than
@@ -92,11 +83,6 @@ CUE_AFTER_REACH = 30
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
-_WORDS = re.compile(r"[a-z]+")
-# How far back (in characters) a pronoun looks for the person it stands for.
-PRONOUN_REACH = 1500
-
-
 @dataclass(frozen=True, slots=True)
 class _Found:
     """What a rule found: the mention (character offsets) and cue, or a speaker carried from a quote."""
@@ -108,92 +94,11 @@ class _Found:
     name: str | None = None  # a speaker given outright (a transcript label)
 
 
-class _Context:
-    """One article's text, tokens, sentences, quotations and people, shared by the rules."""
-
-    def __init__(self, text: str, sentences: Sequence[Sentence], quotations: Sequence[Quotation]) -> None:
-        self.text = text
-        self.quote_starts = [q.open_at for q in quotations]
-        self.quote_ends = [q.close_at for q in quotations]
-        self.sentences = sentences
-        self.sentence_starts = [s.start for s in sentences]
-        self.paragraphs = _paragraph_bounds(text)
-        self._sentence_tokens: dict[int, list[Token]] = {}  # tokenized on demand: most sentences never are
-        self.people = People()
-        self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
-        self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
-        self._find_people()
-
-    def _find_people(self) -> None:
-        runs = name_runs(self.text)
-        # introductions first: a run with a title or a known given name is a person's full name
-        for _, run in runs:
-            self.people.introduce(run)
-        subject_at = self._subject_offsets()
-        for start, run in runs:
-            person = self.people.lookup(run)
-            if person is None and start in subject_at and not run.isupper():
-                person = self.people.add(run)  # "Altman said": whoever speaks is somebody
-            if person is not None:
-                self.mentions.append((start, person))
-                if start in subject_at or self._opens_sentence(start):
-                    self.subjects.append((start, person))
-        self.mention_starts = [m[0] for m in self.mentions]
-        self.subject_starts = [m[0] for m in self.subjects]
-
-    def _subject_offsets(self) -> set[int]:
-        """Offsets of the names that are the subject of a reporting verb anywhere in the article."""
-        found = set()
-        for n, sentence in enumerate(self.sentences):
-            if REPORTING_VERBS.isdisjoint(_WORDS.findall(sentence.text.lower())):
-                continue
-            toks = self.sentence_tokens(n)
-            for i, t in enumerate(toks):
-                if t.low in REPORTING_VERBS and i > 0:
-                    span = np_before(toks, i - 1, max(0, i - 12))
-                    if span is not None:
-                        k = span[0] + (toks[span[0]].low == "the")
-                        if toks[k].cap:
-                            found.add(toks[k].start)
-        return found
-
-    def sentence_tokens(self, n: int) -> list[Token]:
-        toks = self._sentence_tokens.get(n)
-        if toks is None:
-            sentence = self.sentences[n]
-            toks = self._sentence_tokens[n] = tokenize(self.text, sentence.start, sentence.end)
-        return toks
-
-    def _opens_sentence(self, offset: int) -> bool:
-        i = bisect_right(self.sentence_starts, offset) - 1
-        return i >= 0 and self.text[self.sentence_starts[i] : offset].strip(" “\"") == ""
-
-    def quoted(self, offset: int) -> bool:
-        """Whether `offset` lies inside a quotation (between its marks)."""
-        i = bisect_right(self.quote_starts, offset) - 1
-        return i >= 0 and offset < self.quote_ends[i]
-
-    def sentence_index(self, offset: int) -> int:
-        return max(0, bisect_right(self.sentence_starts, offset) - 1)
-
-    def tokens_between(self, start: int, end: int) -> list[Token]:
-        """The tokens that start in text[start:end]."""
-        if not self.sentences:
-            return tokenize(self.text, start, end)
-        out: list[Token] = []
-        for n in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1):
-            out.extend(t for t in self.sentence_tokens(n) if start <= t.start < end)
-        return out
-
-    def at_paragraph_start(self, q: Quotation) -> bool:
-        return self.text[self.paragraphs[q.paragraph][0] : q.open_at].strip() == ""
-
-
 def _span(toks: Sequence[Token], span: tuple[int, int]) -> tuple[int, int]:
     return toks[span[0]].start, toks[span[1] - 1].end
 
 
-def transcript_label(ctx: _Context, q: Quotation) -> _Found | None:
+def transcript_label(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`WALLACE: …` / `Q: …`: a transcript names the speaker of each turn in capitals before a colon."""
     head = ctx.text[q.start : q.start + 40]
     colon = head.find(":")
@@ -205,7 +110,7 @@ def transcript_label(ctx: _Context, q: Quotation) -> _Found | None:
     return _Found("transcript_label", None, (q.start, q.start + len(label)), name=label)
 
 
-def cue_after(ctx: _Context, q: Quotation, nxt: Quotation | None) -> _Found | None:
+def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Found | None:
     """`"…," Altman said.` / `"…," said Altman.` / `"…," he said, "…"`: the cue right after the
     quotation, before its sentence ends or the next quotation opens. Where the quotation itself ends a
     sentence (`"…?" Graham asked.`), the cue opens the next one."""
@@ -251,7 +156,7 @@ def _describes(t: Token) -> bool:
     return t.text[:1].isalnum() and (t.cap or t.low not in NOT_NAMES | INTRODUCERS | CONJUNCTIONS)
 
 
-def cue_before(ctx: _Context, q: Quotation) -> _Found | None:
+def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`Altman said: "…"` / `Son told reporters that … "…"`: the last cue before the quotation in its
     sentence. A participle cue (`he said, adding that … "…"`) has the subject of the cue before it; a
     partial quotation also takes a characterising verb (`Clinton called them "deplorables"`)."""
@@ -280,7 +185,7 @@ def cue_before(ctx: _Context, q: Quotation) -> _Found | None:
     return _Found("cue_before", cue, _span(toks, span)) if span else None
 
 
-def dash_credit(ctx: _Context, q: Quotation) -> _Found | None:
+def dash_credit(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending its line, or
     making the next line alone (`"…"` ¶ `- Sanders.`)."""
     line_end = ctx.text.find("\n", q.close_at)
@@ -301,7 +206,7 @@ def dash_credit(ctx: _Context, q: Quotation) -> _Found | None:
     return None
 
 
-def colon_lead_in(ctx: _Context, q: Quotation) -> _Found | None:
+def colon_lead_in(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`He added:` or `And from Chairwoman Rosenworcel:` closing the sentence or paragraph before a
     quotation that opens its own."""
     before = ctx.text[: q.open_at].rstrip()
@@ -333,7 +238,7 @@ def colon_lead_in(ctx: _Context, q: Quotation) -> _Found | None:
     return None
 
 
-def _reported_speaker(ctx: _Context, start: int, end: int, rule: str) -> _Found | None:
+def _reported_speaker(ctx: ArticleContext, start: int, end: int, rule: str) -> _Found | None:
     """The subject of the last reporting verb in text[start:end] (`Chung said the two sides …`)."""
     toks = ctx.tokens_between(start, end)
     for i in range(len(toks) - 1, 0, -1):
@@ -344,35 +249,17 @@ def _reported_speaker(ctx: _Context, start: int, end: int, rule: str) -> _Found 
     return None
 
 
-def subject_of_sentence(ctx: _Context, q: Quotation) -> _Found | None:
+def subject_of_sentence(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """A fragment quoted in the writer's sentence, with no cue: the words of the sentence's subject."""
     sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
     toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
     span = sentence_subject(toks, len(toks))
-    if span is None or not _is_someone(ctx, toks[span[0] : span[1]]):
+    if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found("sentence_subject", None, _span(toks, span))
 
 
-def _is_someone(ctx: _Context, words: Sequence[Token]) -> bool:
-    """Whether a subject names someone who can speak: a pronoun, a person or organisation the article
-    names, or a description by title ("the senator"); not "The question" or "Declaring"."""
-    if len(words) == 1 and words[0].bare in SUBJECT_PRONOUNS - {"it"}:
-        return True
-    if any(t.low in TITLES for t in words):
-        return True
-    name = [t for t in words if t.low != "the"]
-    if not name or not name[0].cap:
-        return False
-    if ctx.people.lookup(" ".join(t.text for t in name)) is not None:
-        return True
-    # a name the article has not introduced ("Politifact", "Oz"), but not a sentence's opening word
-    # that only looks like one ("Declaring", "Ironically", "There’s")
-    head = name[0].low
-    return not (head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in NOT_NAMES | INTRODUCERS)
-
-
-def not_speech(ctx: _Context, q: Quotation) -> bool:
+def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
     """A title or a name between marks: every word of more than three letters capitalised ("Face the
     Nation", "Lyin' Ted"), a word set inside a name (`Marcia "Cia" Price`), or words introduced as a
     name (`the so-called "experts"`, `a show titled "Sons"`)."""
@@ -403,7 +290,7 @@ def not_speech(ctx: _Context, q: Quotation) -> bool:
 
 def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quotation]) -> list[Quote]:
     """Attribute every quotation to a speaker; drop those that are not speech."""
-    ctx = _Context(text, sentences, quotations)
+    ctx = ArticleContext(text, sentences, quotations)
     out: list[Quote] = []
     prev: Quote | None = None
     prev_q: Quotation | None = None
@@ -420,13 +307,8 @@ def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quo
     return out
 
 
-def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
-    starts = paragraph_starts(text)
-    return [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
-
-
 def _rules(
-    ctx: _Context, q: Quotation, nxt: Quotation | None, prev: Quote | None, prev_q: Quotation | None
+    ctx: ArticleContext, q: Quotation, nxt: Quotation | None, prev: Quote | None, prev_q: Quotation | None
 ) -> _Found | None:
     found = transcript_label(ctx, q)
     if found:
@@ -462,7 +344,7 @@ def _rules(
     return None
 
 
-def _previous_paragraph(ctx: _Context, q: Quotation, prev: Quote | None) -> _Found | None:
+def _previous_paragraph(ctx: ArticleContext, q: Quotation, prev: Quote | None) -> _Found | None:
     """A paragraph that opens with a quotation and names no one continues the paragraph before: its
     reported statement (`Chung said …`) or, failing that, its last quotation's speaker."""
     if q.paragraph == 0:
@@ -476,7 +358,7 @@ def _previous_paragraph(ctx: _Context, q: Quotation, prev: Quote | None) -> _Fou
     return _introduced(ctx, start, end, "previous_paragraph")
 
 
-def _introduced(ctx: _Context, start: int, end: int, rule: str) -> _Found | None:
+def _introduced(ctx: ArticleContext, start: int, end: int, rule: str) -> _Found | None:
     """The person the writer's last sentence before a quotation is about (`Viguerie is upbeat about
     Cruz's chances.` ¶ `"Not only can Ted Cruz win …"`): its subject, where that is someone."""
     n = ctx.sentence_index(max(start, end - 1))
@@ -486,12 +368,12 @@ def _introduced(ctx: _Context, start: int, end: int, rule: str) -> _Found | None
     if ctx.quoted(toks[0].start if toks else start):
         return None
     span = sentence_subject(toks, len(toks))
-    if span is None or not _is_someone(ctx, toks[span[0] : span[1]]):
+    if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found(rule, None, _span(toks, span))
 
 
-def _quote(ctx: _Context, q: Quotation, found: _Found) -> Quote:
+def _quote(ctx: ArticleContext, q: Quotation, found: _Found) -> Quote:
     if found.carried is not None:
         c = found.carried
         return Quote(q.text, q.start, q.end, c.speaker, c.speaker_mention, c.speaker_start, c.speaker_end,
@@ -500,61 +382,7 @@ def _quote(ctx: _Context, q: Quotation, found: _Found) -> Quote:
         return Quote(q.text, q.start, q.end, None, None, None, None, None, q.kind, found.rule, 0.0)
     ms, me = found.mention
     mention = ctx.text[ms:me]
-    speaker = _resolve(ctx, found.name or mention, ms)
+    speaker = ctx.resolve(found.name or mention, ms)
     confidence = CONFIDENCE[found.rule] * (1.0 if speaker else 0.5)
     return Quote(q.text, q.start, q.end, speaker, mention, ms, me, found.cue, q.kind, found.rule,
                  round(confidence, 2))
-
-
-def _resolve(ctx: _Context, mention: str, at: int) -> str | None:
-    """The fullest name of the person (or organisation) a mention refers to, or None."""
-    low = mention.lower()
-    bare = low[:-2] if low.endswith(("’s", "'s")) else low
-    if bare in SUBJECT_PRONOUNS:
-        if bare in ("i", "we", "it"):
-            return None
-        want = "m" if bare in PRONOUNS_MALE else "f" if bare in PRONOUNS_FEMALE else None
-        return _last_person(ctx, at, want, plural=bare in PRONOUNS_PLURAL)
-    words = mention.split()
-    if not mention[:1].isupper() and words[-1][:1].isupper():
-        # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"
-        k = len(words)
-        while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
-            k -= 1
-        return _resolve(ctx, " ".join(words[k:]), at)
-    if words[0].lower() in DETERMINERS or not mention[:1].isupper():
-        # a description: the person last named who holds its title ("the CEO"), else the words themselves
-        titles = {w.strip(".’'").lower() for w in words} & TITLES
-        if titles:
-            for i in range(bisect_right(ctx.mention_starts, at) - 1, -1, -1):
-                person = ctx.mentions[i][1]
-                if person.titles & titles and not person.organisation:
-                    return person.name
-            return mention
-        rest = " ".join(words[1:])
-        if words[0].lower() == "the" and rest[:1].isupper():
-            return rest  # an organisation: "the White House" -> "White House"
-        return mention
-    if mention in ("Q", "A"):
-        return None  # an interview's unnamed questioner, or its answerer: the article names them elsewhere
-    if mention.isupper() and len(mention) > 3:
-        mention = mention.title()  # a transcript label: "WALLACE" -> "Wallace"
-    person = ctx.people.lookup(mention)
-    if person is not None:
-        return person.name
-    return strip_titles(mention) or mention
-
-
-def _last_person(ctx: _Context, at: int, gender: str | None, plural: bool) -> str | None:
-    """The person a pronoun at `at` stands for: the last compatible person who was the subject of a
-    sentence or a cue (news writing keeps "he" for its current speaker), else the last one named."""
-    if plural:
-        return None
-    for timeline, starts in ((ctx.subjects, ctx.subject_starts), (ctx.mentions, ctx.mention_starts)):
-        for i in range(bisect_right(starts, at) - 1, -1, -1):
-            offset, person = timeline[i]
-            if offset < at - PRONOUN_REACH:
-                break
-            if not person.organisation and (gender is None or person.gender in (None, gender)):
-                return person.name
-    return None

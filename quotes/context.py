@@ -1,0 +1,196 @@
+"""The article around a quotation: its sentences, tokens and quotations, the people it names, and
+who a mention (a name, a surname, a pronoun, a description) refers to.
+
+Attribution rules find the words a quotation rests on; this module turns those words into the fullest
+name the article gives: a pronoun into the last person of matching sex who was the subject of a cue or
+a sentence, a surname into the full name, "the CEO" into the last person named with that title.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+
+from quotes.model import Quotation, Sentence
+from quotes.names import (
+    NOT_NAMES,
+    PRONOUNS_FEMALE,
+    PRONOUNS_MALE,
+    PRONOUNS_PLURAL,
+    TITLES,
+    People,
+    Person,
+    name_runs,
+    strip_titles,
+)
+from quotes.phrases import (
+    DETERMINERS,
+    INTRODUCERS,
+    REPORTING_VERBS,
+    SUBJECT_PRONOUNS,
+    Token,
+    np_before,
+    tokenize,
+)
+from quotes.quotations import paragraph_starts
+
+_WORDS = re.compile(r"[a-z]+")
+# How far back (in characters) a pronoun looks for the person it stands for.
+PRONOUN_REACH = 1500
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph, as quotations number them."""
+    starts = paragraph_starts(text)
+    return [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
+
+
+class ArticleContext:
+    """One article's text, sentences, quotations, tokens and people, shared by the attribution rules."""
+
+    def __init__(self, text: str, sentences: Sequence[Sentence], quotations: Sequence[Quotation]) -> None:
+        self.text = text
+        self.quote_starts = [q.open_at for q in quotations]
+        self.quote_ends = [q.close_at for q in quotations]
+        self.sentences = sentences
+        self.sentence_starts = [s.start for s in sentences]
+        self.paragraphs = paragraph_bounds(text)
+        self._sentence_tokens: dict[int, list[Token]] = {}  # tokenized on demand: most sentences never are
+        self.people = People()
+        self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
+        self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
+        self._find_people()
+
+    def _find_people(self) -> None:
+        runs = name_runs(self.text)
+        # introductions first: a run with a title or a known given name is a person's full name
+        for _, run in runs:
+            self.people.introduce(run)
+        subject_at = self._subject_offsets()
+        for start, run in runs:
+            person = self.people.lookup(run)
+            if person is None and start in subject_at and not run.isupper():
+                person = self.people.add(run)  # "Altman said": whoever speaks is somebody
+            if person is not None:
+                self.mentions.append((start, person))
+                if start in subject_at or self._opens_sentence(start):
+                    self.subjects.append((start, person))
+        self.mention_starts = [m[0] for m in self.mentions]
+        self.subject_starts = [m[0] for m in self.subjects]
+
+    def _subject_offsets(self) -> set[int]:
+        """Offsets of the names that are the subject of a reporting verb anywhere in the article."""
+        found = set()
+        for n, sentence in enumerate(self.sentences):
+            if REPORTING_VERBS.isdisjoint(_WORDS.findall(sentence.text.lower())):
+                continue
+            toks = self.sentence_tokens(n)
+            for i, t in enumerate(toks):
+                if t.low in REPORTING_VERBS and i > 0:
+                    span = np_before(toks, i - 1, max(0, i - 12))
+                    if span is not None:
+                        k = span[0] + (toks[span[0]].low == "the")
+                        if toks[k].cap:
+                            found.add(toks[k].start)
+        return found
+
+    def sentence_tokens(self, n: int) -> list[Token]:
+        toks = self._sentence_tokens.get(n)
+        if toks is None:
+            sentence = self.sentences[n]
+            toks = self._sentence_tokens[n] = tokenize(self.text, sentence.start, sentence.end)
+        return toks
+
+    def _opens_sentence(self, offset: int) -> bool:
+        i = bisect_right(self.sentence_starts, offset) - 1
+        return i >= 0 and self.text[self.sentence_starts[i] : offset].strip(" “\"") == ""
+
+    def quoted(self, offset: int) -> bool:
+        """Whether `offset` lies inside a quotation (between its marks)."""
+        i = bisect_right(self.quote_starts, offset) - 1
+        return i >= 0 and offset < self.quote_ends[i]
+
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect_right(self.sentence_starts, offset) - 1)
+
+    def tokens_between(self, start: int, end: int) -> list[Token]:
+        """The tokens that start in text[start:end]."""
+        if not self.sentences:
+            return tokenize(self.text, start, end)
+        out: list[Token] = []
+        for n in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1):
+            out.extend(t for t in self.sentence_tokens(n) if start <= t.start < end)
+        return out
+
+    def at_paragraph_start(self, q: Quotation) -> bool:
+        return self.text[self.paragraphs[q.paragraph][0] : q.open_at].strip() == ""
+
+    def is_someone(self, words: Sequence[Token]) -> bool:
+        """Whether a subject names someone who can speak: a pronoun, a person or organisation the article
+        names, or a description by title ("the senator"); not "The question" or "Declaring"."""
+        if len(words) == 1 and words[0].bare in SUBJECT_PRONOUNS - {"it"}:
+            return True
+        if any(t.low in TITLES for t in words):
+            return True
+        name = [t for t in words if t.low != "the"]
+        if not name or not name[0].cap:
+            return False
+        if self.people.lookup(" ".join(t.text for t in name)) is not None:
+            return True
+        # a name the article has not introduced ("Politifact", "Oz"), but not a sentence's opening word
+        # that only looks like one ("Declaring", "Ironically", "There’s")
+        head = name[0].low
+        return not (head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in NOT_NAMES | INTRODUCERS)
+
+    def resolve(self, mention: str, at: int) -> str | None:
+        """The fullest name of the person (or organisation) a mention refers to, or None."""
+        low = mention.lower()
+        bare = low[:-2] if low.endswith(("’s", "'s")) else low
+        if bare in SUBJECT_PRONOUNS:
+            if bare in ("i", "we", "it"):
+                return None
+            want = "m" if bare in PRONOUNS_MALE else "f" if bare in PRONOUNS_FEMALE else None
+            return self._last_person(at, want, plural=bare in PRONOUNS_PLURAL)
+        words = mention.split()
+        if not mention[:1].isupper() and words[-1][:1].isupper():
+            # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"
+            k = len(words)
+            while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
+                k -= 1
+            return self.resolve(" ".join(words[k:]), at)
+        if words[0].lower() in DETERMINERS or not mention[:1].isupper():
+            # a description: the person last named who holds its title ("the CEO"), else the words themselves
+            titles = {w.strip(".’'").lower() for w in words} & TITLES
+            if titles:
+                for i in range(bisect_right(self.mention_starts, at) - 1, -1, -1):
+                    person = self.mentions[i][1]
+                    if person.titles & titles and not person.organisation:
+                        return person.name
+                return mention
+            rest = " ".join(words[1:])
+            if words[0].lower() == "the" and rest[:1].isupper():
+                return rest  # an organisation: "the White House" -> "White House"
+            return mention
+        if mention in ("Q", "A"):
+            return None  # an interview's unnamed questioner, or its answerer: the article names them elsewhere
+        if mention.isupper() and len(mention) > 3:
+            mention = mention.title()  # a transcript label: "WALLACE" -> "Wallace"
+        person = self.people.lookup(mention)
+        if person is not None:
+            return person.name
+        return strip_titles(mention) or mention
+
+    def _last_person(self, at: int, gender: str | None, plural: bool) -> str | None:
+        """The person a pronoun at `at` stands for: the last compatible person who was the subject of a
+        sentence or a cue (news writing keeps "he" for its current speaker), else the last one named."""
+        if plural:
+            return None
+        for timeline, starts in ((self.subjects, self.subject_starts), (self.mentions, self.mention_starts)):
+            for i in range(bisect_right(starts, at) - 1, -1, -1):
+                offset, person = timeline[i]
+                if offset < at - PRONOUN_REACH:
+                    break
+                if not person.organisation and (gender is None or person.gender in (None, gender)):
+                    return person.name
+        return None
