@@ -319,20 +319,21 @@ def _rules(
         found = cue_after(ctx, q, nxt) or cue_before(ctx, q) or dash_credit(ctx, q) or colon_lead_in(ctx, q)
     if found:
         return found
-    attributed = prev is not None and prev_q is not None and prev.speaker_mention is not None
-    same_sentence = attributed and ctx.sentence_index(prev_q.close_at - 1) == ctx.sentence_index(q.open_at)
+    if prev is None or prev_q is None or prev.speaker_mention is None:
+        prev = prev_q = None  # only an attributed quotation is continued
+    same_sentence = prev_q is not None and ctx.sentence_index(prev_q.close_at - 1) == ctx.sentence_index(q.open_at)
     if q.kind == "partial" and not same_sentence:
         found = subject_of_sentence(ctx, q)
         if found:
             return found
-    if attributed and prev_q.paragraph == q.paragraph:
+    if prev is not None and prev_q is not None and prev_q.paragraph == q.paragraph:
         return _Found("same_paragraph", carried=prev)
-    if attributed and prev_q.paragraph == q.paragraph - 1 and ctx.at_paragraph_start(q):
+    if prev is not None and prev_q is not None and prev_q.paragraph == q.paragraph - 1 and ctx.at_paragraph_start(q):
         prev_end = len(ctx.text[: ctx.paragraphs[prev_q.paragraph][1]].rstrip())
         if prev_q.close_at == prev_end and ctx.text[prev_q.close_at - 1] not in "”\"":
             return _Found("continued_paragraph", carried=prev)  # unclosed: the quotation goes on
     if q.kind == "direct" and ctx.at_paragraph_start(q):
-        carried = prev if attributed and prev_q.paragraph == q.paragraph - 1 else None
+        carried = prev if prev_q is not None and prev_q.paragraph == q.paragraph - 1 else None
         return _previous_paragraph(ctx, q, carried)
     if q.kind == "direct":
         # a quotation standing alone after the writer's sentences: the speaker they last reported

@@ -176,9 +176,9 @@ class ArticleContext:
             return None  # an interview's unnamed questioner, or its answerer: the article names them elsewhere
         if mention.isupper() and len(mention) > 3:
             mention = mention.title()  # a transcript label: "WALLACE" -> "Wallace"
-        person = self.people.lookup(mention)
-        if person is not None:
-            return person.name
+        known = self.people.lookup(mention)
+        if known is not None:
+            return known.name
         return strip_titles(mention) or mention
 
     def _last_person(self, at: int, gender: str | None, plural: bool) -> str | None:

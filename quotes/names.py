@@ -220,6 +220,7 @@ class People:
         if not name or name.lower() in NOT_NAMES:
             return None
         known = self.lookup(name)
+        person: Person | None
         if known is not None and len(name.split()) <= len(known.name.split()):
             person = known
         else:
