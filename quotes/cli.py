@@ -176,7 +176,7 @@ def search_cmd(
     """
     if as_json and as_csv:
         _fail("--json and --csv go one at a time: choose one", code=2)
-    filters = {"speaker": speaker, "publisher": publisher, "since": since, "until": until,
+    filters: dict[str, Any] = {"speaker": speaker, "publisher": publisher, "since": since, "until": until,
                "kind": kind.value if kind else None, "article": article}
     if by is not None:
         with _reported():

@@ -249,7 +249,7 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     results = searcher.search(_filtered(q, filters), limit=None, terms=True)
     ranked = results.top_n  # (score, docnum), best first
-    order = range(len(ranked))
+    order: list[int] | range = range(len(ranked))
     if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
         dates = opened.column("published")
         order = sorted(order, key=lambda r: dates[ranked[r][1]] or "", reverse=True)
@@ -449,7 +449,8 @@ def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
     parts: list[query.Query] = []
     if filters.speaker and filters.speaker.strip():
         words = [t.text for t in NAME_ANALYZER(filters.speaker)]
-        names = [query.Term("speaker_key", k) for k in sorted({*filters.speaker_keys, speaker_key(filters.speaker)})]
+        keys = {*filters.speaker_keys, speaker_key(filters.speaker)} - {None}
+        names = [query.Term("speaker_key", k) for k in sorted(str(k) for k in keys)]
         if words:
             names.append(query.And([query.Term("speaker", w) for w in words]))
         parts.append(query.Or(names))

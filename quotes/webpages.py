@@ -32,7 +32,7 @@ def parse_html(html: str, path: str) -> Article | None:
     """
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    doc: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
     if doc is None or not doc.text:
         return None
     paragraphs = [" ".join(line.split()) for line in doc.text.split("\n")]
