@@ -42,14 +42,15 @@ REPORTING_VERBS = frozenset(
 CUE_AFTER_VERBS = REPORTING_VERBS | {"read", "reads", "notes", "claims", "states", "tweets", "remarks", "reports",
                                      "comments", "jokes", "answers", "counters", "quips", "posts", "explains"}
 # Verbs that put a partial quotation in the speaker's mouth without reporting speech: `Clinton called
-# half of Trump's supporters "deplorables"`; they count as cues before a partial quotation only.
+# half of Trump's supporters "deplorables"`; they count as cues before a partial quotation only. Forms
+# that are as often nouns ("calls", "attacks", "cites") are left out.
 CHARACTERISING_VERBS = frozenset(
     """
-    called calls calling described describes describing labeled labelled dubbed branded likened
+    called calling described describes describing labeled labelled dubbed branded likened
     compared condemned dismissed denounced hailed praised criticized criticised derided decried
     characterized characterised referred deemed blasted slammed mocked touted promising promised
-    accused accuses accusing protested protesting alleged alleges alleging blamed blames attacked attacks
-    lambasted ridiculed cited cites citing quoted quoting invoked invoking referencing referenced
+    accused accuses accusing protested protesting alleged alleges alleging blamed attacked
+    lambasted ridiculed cited citing quoted quoting invoked invoking referencing referenced
     proclaiming declaring insisting arguing claiming pledging vowing predicting warning
     """.split()
 )
