@@ -170,7 +170,7 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     cue = " ".join(t.low for t in toks[last : last + n_last])
     for i, n in reversed(cues):
         if i > 0 and toks[i - 1].low in RELATIVES:
-            continue  # "an architect who said …": a clause about someone else, not the sentence's speaker
+            continue  # "an architect who said …, saying": a clause about someone else, not the speaker's
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
             span = np_after(toks, i + n, len(toks))
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:

@@ -27,6 +27,7 @@ from quotes.names import (
 from quotes.phrases import (
     DETERMINERS,
     INTRODUCERS,
+    RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
     Token,
@@ -145,6 +146,9 @@ class ArticleContext:
 
     def resolve(self, mention: str, at: int) -> str | None:
         """The fullest name of the person (or organisation) a mention refers to, or None."""
+        words = mention.split()
+        if len(words) > 1 and words[-1].lower() in RELATIVES:  # "Trump, who" -> "Trump"
+            mention = " ".join(words[:-1]).rstrip(",")
         low = mention.lower()
         bare = low[:-2] if low.endswith(("’s", "'s")) else low
         if bare in SUBJECT_PRONOUNS:

@@ -185,12 +185,22 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
             j = m
         else:
             return None
+    relative = None
     if j >= lo and toks[j].low in RELATIVES:  # "an architect who said": the person before "who"
+        relative = j
         j -= 1
         if j >= lo and toks[j].text == ",":
             j -= 1
     if j < lo:
         return None
+    span = _subject_span(toks, j, lo)
+    if span is not None and relative is not None:
+        return (span[0], relative + 1)  # the mention runs to the relative pronoun: "Trump, who"
+    return span
+
+
+def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
+    """Token span of a name, pronoun or description that ends at toks[j]."""
     t = toks[j]
     if t.bare in SUBJECT_PRONOUNS:
         return (j, j + 1)
