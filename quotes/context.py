@@ -68,6 +68,8 @@ class ArticleContext:
         # introductions first: a run with a title or a known given name is a person's full name
         for _, run in runs:
             self.people.introduce(run)
+        # words written with a capital inside a sentence somewhere: proper nouns, not just first words
+        self.proper = {w.lower() for start, run in runs if not self._opens_sentence(start) for w in run.split()}
         subject_at = self._subject_offsets()
         for start, run in runs:
             person = self.people.lookup(run)
@@ -140,9 +142,12 @@ class ArticleContext:
         if self.people.lookup(" ".join(t.text for t in name)) is not None:
             return True
         # a name the article has not introduced ("Politifact", "Oz"), but not a sentence's opening word
-        # that only looks like one ("Declaring", "Ironically", "There’s")
+        # that only looks like one ("Declaring", "Ironically", "There’s", "Guns"): a single word must be
+        # written with a capital inside a sentence somewhere in the article
         head = name[0].low
-        return not (head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in NOT_NAMES | INTRODUCERS)
+        if head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in NOT_NAMES | INTRODUCERS:
+            return False
+        return len(name) > 1 or head in self.proper
 
     def resolve(self, mention: str, at: int) -> str | None:
         """The fullest name of the person (or organisation) a mention refers to, or None."""

@@ -280,7 +280,7 @@ def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | No
     phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …")."""
     starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
     dash = next((k for k in range(min(before, 8)) if toks[k].text in DASHES), None)
-    if dash is not None and all(t.text.isupper() or not t.text.isalnum() for t in toks[:dash]):
+    if dash is not None and toks[0].text.isupper() and all(t.cap or not t.text.isalnum() for t in toks[:dash]):
         starts = [dash + 1] + [k for k in starts if k > dash]  # a dateline: "NEW YORK (AP) — Trump said"
     for start in starts:
         if start >= before:
