@@ -37,6 +37,8 @@ from quotes.phrases import (
 from quotes.quotations import paragraph_starts
 
 _WORDS = re.compile(r"[a-z]+")
+# How far before a reporting verb its subject is looked for (in characters).
+SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
 PRONOUN_REACH = 1500
 
@@ -83,19 +85,26 @@ class ArticleContext:
         self.subject_starts = [m[0] for m in self.subjects]
 
     def _subject_offsets(self) -> set[int]:
-        """Offsets of the names that are the subject of a reporting verb anywhere in the article."""
+        """Offsets of the names that are the subject of a reporting verb anywhere in the article.
+
+        Only the words just before each verb are tokenized (a subject with its appositive fits in
+        SUBJECT_WINDOW characters): most sentences of an article are never looked at again.
+        """
         found = set()
-        for n, sentence in enumerate(self.sentences):
-            if REPORTING_VERBS.isdisjoint(_WORDS.findall(sentence.text.lower())):
-                continue
-            toks = self.sentence_tokens(n)
-            for i, t in enumerate(toks):
-                if t.low in REPORTING_VERBS and i > 0:
-                    span = np_before(toks, i - 1, max(0, i - 12))
-                    if span is not None:
-                        k = span[0] + (toks[span[0]].low == "the")
-                        if toks[k].cap:
-                            found.add(toks[k].start)
+        for sentence in self.sentences:
+            lowered = sentence.text.lower()
+            for m in _WORDS.finditer(lowered):
+                if m.group() not in REPORTING_VERBS or m.start() == 0:
+                    continue
+                at = sentence.start + m.start()
+                toks = tokenize(self.text, max(sentence.start, at - SUBJECT_WINDOW), at)
+                if len(toks) > 1 and toks[0].start > sentence.start:
+                    toks = toks[1:]  # the window may cut a word in two
+                span = np_before(toks, len(toks) - 1, 0) if toks else None
+                if span is not None:
+                    k = span[0] + (toks[span[0]].low == "the")
+                    if toks[k].cap:
+                        found.add(toks[k].start)
         return found
 
     def sentence_tokens(self, n: int) -> list[Token]:
