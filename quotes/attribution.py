@@ -181,7 +181,10 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
             span = np_before(toks, i - 1, 0) if i > 0 else None
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
-    span = sentence_subject(toks, last)  # "The CEO refused …, but said "…""
+    span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
+    if span is not None:
+        return _Found("cue_before", cue, _span(toks, span))
+    span = sentence_subject(toks, last)
     return _Found("cue_before", cue, _span(toks, span)) if span else None
 
 

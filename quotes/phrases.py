@@ -9,7 +9,7 @@ a cue: `np_before` (`Altman said`, `Hugh Hill, a doctor at X, said`) and `np_aft
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from quotes.names import NOT_NAMES, TITLES
@@ -283,9 +283,12 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     return (i, k)
 
 
-def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | None:
+def sentence_subject(
+    toks: Sequence[Token], before: int, someone: Callable[[Sequence[Token]], bool] | None = None
+) -> tuple[int, int] | None:
     """The subject that opens the writer's clause before toks[before]: a name, a pronoun or a determiner
-    phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …")."""
+    phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …"). With `someone`,
+    a subject that is no one who can speak ("A month later, he …") gives way to the next clause's."""
     starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
     dash = next((k for k in range(min(before, 8)) if toks[k].text in DASHES), None)
     if dash is not None and toks[0].text.isupper() and all(t.cap or not t.text.isalnum() for t in toks[:dash]):
@@ -296,17 +299,28 @@ def sentence_subject(toks: Sequence[Token], before: int) -> tuple[int, int] | No
         t = toks[start]
         if t.low in INTRODUCERS or (t.cap and t.low.endswith(("ly", "ing")) and len(t.low) > 4):
             nxt = toks[start + 1] if start + 1 < before else None
-            if nxt is not None and nxt.bare in SUBJECT_PRONOUNS:
-                return (start + 1, start + 2)  # "Then he cut into Bush, calling him …"
-            continue  # "However, …", "Shortly after the call, …", "Holding signs, …"
-        if t.bare in SUBJECT_PRONOUNS:
-            return (start, start + 1)
-        k = start + (1 if t.low in DETERMINERS else 0)
-        while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
-            k += 1
-        if k > start and not (k == start + 1 and t.low in DETERMINERS):
-            return (start, k)
-        if t.low in DETERMINERS and before > start + 1 and toks[start + 1].text.isalpha():
-            return (start, start + 2)  # "The senator …"
-        return None
+            if nxt is None or nxt.bare not in SUBJECT_PRONOUNS:
+                continue  # "However, …", "Shortly after the call, …", "Holding signs, …"
+            span: tuple[int, int] | None = (start + 1, start + 2)  # "Then he cut into Bush, calling him …"
+        else:
+            span = _clause_subject(toks, start, before)
+        if span is None:
+            return None
+        if someone is None or someone(toks[span[0] : span[1]]):
+            return span
+    return None
+
+
+def _clause_subject(toks: Sequence[Token], start: int, before: int) -> tuple[int, int] | None:
+    """The name, pronoun or determiner phrase that opens a clause at toks[start], or None."""
+    t = toks[start]
+    if t.bare in SUBJECT_PRONOUNS:
+        return (start, start + 1)
+    k = start + (1 if t.low in DETERMINERS else 0)
+    while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
+        k += 1
+    if k > start and not (k == start + 1 and t.low in DETERMINERS):
+        return (start, k)
+    if t.low in DETERMINERS and before > start + 1 and toks[start + 1].text.isalpha():
+        return (start, start + 2)  # "The senator …"
     return None
