@@ -33,7 +33,9 @@ REPORTING_VERBS = frozenset(
     texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
     exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
     continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
-    agrees yelling shouting declaring joking quipping
+    agrees yelling shouting declaring joking quipping remarking stating chanting questioned vows
+    responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms
+    affirmed boomed riffed
     """.split()
 )
 # Verbs that report words only after the quotation ("…," the editorial read / it now reads).

@@ -126,6 +126,8 @@ def test_pronoun_follows_the_last_speaker_not_the_last_name():
         ('"Boeing and GE pay zero taxes."\n\n- Sen. Bernie Sanders', "Bernie Sanders", "dash_credit"),
         ('IOWA POLLS NOT WRONG - Mark Blumenthal: "Although the polls failed, they moved."', "Mark Blumenthal",
          "colon_lead_in"),
+        ('"Not a chance," Graham interjected.', "Graham", "cue_after"),
+        ('Graham, stating that "the deal is dead," left the room.', "Graham", "cue_before"),
         # the clause that opens the sentence names no one; the subject of the next one speaks
         ('Donald Trump spoke in June. A month later, he paid a visit and explained why "they love" him.',
          "Donald Trump", "cue_before"),
