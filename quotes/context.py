@@ -67,19 +67,20 @@ class ArticleContext:
 
     def _find_people(self) -> None:
         runs = name_runs(self.text)
+        opening = [self._opens_sentence(start) for start, _ in runs]
         # introductions first: a run with a title or a known given name is a person's full name
         for _, run in runs:
             self.people.introduce(run)
         # words written with a capital inside a sentence somewhere: proper nouns, not just first words
-        self.proper = {w.lower() for start, run in runs if not self._opens_sentence(start) for w in run.split()}
+        self.proper = {w.lower() for (_, run), opens in zip(runs, opening) if not opens for w in run.split()}
         subject_at = self._subject_offsets()
-        for start, run in runs:
+        for (start, run), opens in zip(runs, opening):
             person = self.people.lookup(run)
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
             if person is not None:
                 self.mentions.append((start, person))
-                if start in subject_at or self._opens_sentence(start):
+                if opens or start in subject_at:
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
