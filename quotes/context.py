@@ -72,9 +72,10 @@ class ArticleContext:
         for _, run in runs:
             self.people.introduce(run)
         # words written with a capital inside a sentence somewhere: proper nouns, not just first words
-        self.proper = {w.lower() for (_, run), opens in zip(runs, opening) if not opens for w in run.split()}
+        inside = (run for (_, run), opens in zip(runs, opening, strict=True) if not opens)
+        self.proper = {w.lower() for run in inside for w in run.split()}
         subject_at = self._subject_offsets()
-        for (start, run), opens in zip(runs, opening):
+        for (start, run), opens in zip(runs, opening, strict=True):
             person = self.people.lookup(run)
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
