@@ -137,6 +137,8 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         span = np_before(toks, i - 1, 0)
         if span is None:
             after = np_after(toks, i + n, len(toks)) if toks[i - 1].text == "," else None
+            if after is None and toks[i - 1].text == ",":
+                after = _named_before_appositive(toks, i - 1)
             return _Found("cue_after", cue, _span(toks, after)) if after else None
         # the speaker's phrase opens the tail (`"…," Tulsa police Chief Chuck Jordan said`), or stands
         # after a comma with a pronoun or name (`"…" to drive up the price, she said`)
@@ -147,6 +149,15 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
             return _Found("cue_after", cue, _span(toks, span))
         return None
     return None
+
+
+def _named_before_appositive(toks: Sequence[Token], comma: int) -> tuple[int, int] | None:
+    """`"…," Sarah Warbelow, legal director for the Human Rights Campaign, said`: a name opening the
+    words after a quotation, then an appositive of any length closed by the comma before the cue."""
+    end = next((k for k in range(comma) if toks[k].text == ","), None)
+    if not end or not is_name_word(toks[end - 1]) or not all(_describes(t) for t in toks[:end]):
+        return None
+    return (0, end)
 
 
 def _describes(t: Token) -> bool:

@@ -127,6 +127,10 @@ def test_pronoun_follows_the_last_speaker_not_the_last_name():
         ('IOWA POLLS NOT WRONG - Mark Blumenthal: "Although the polls failed, they moved."', "Mark Blumenthal",
          "colon_lead_in"),
         ('"Not a chance," Graham interjected.', "Graham", "cue_after"),
+        ('"It is wrong," Sarah Warbelow, legal director for the gay rights group Human Rights Campaign, said.',
+         "Sarah Warbelow", "cue_after"),
+        ('"Both scare me," Harry Bond, 30, of Raleigh, N.C., who was among those polled, said.', "Harry Bond",
+         "cue_after"),
         ('Graham, stating that "the deal is dead," left the room.', "Graham", "cue_before"),
         # the clause that opens the sentence names no one; the subject of the next one speaks
         ('Donald Trump spoke in June. A month later, he paid a visit and explained why "they love" him.',
