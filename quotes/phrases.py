@@ -35,7 +35,7 @@ REPORTING_VERBS = frozenset(
     continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
     agrees yelling shouting declaring joking quipping remarking stating chanting questioned vows
     responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms
-    affirmed boomed riffed
+    affirmed boomed riffed declares opined opines
     """.split()
 )
 # Verbs that report words only after the quotation ("…," the editorial read / it now reads).
