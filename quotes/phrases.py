@@ -35,7 +35,7 @@ REPORTING_VERBS = frozenset(
     continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
     agrees yelling shouting declaring joking quipping remarking stating chanting questioned vows
     responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms
-    affirmed boomed riffed declares opined opines
+    affirmed boomed riffed declares opined opines reacted screamed cried roared
     """.split()
 )
 # Verbs that report words only after the quotation ("…," the editorial read / it now reads).
@@ -90,6 +90,8 @@ INTRODUCERS = frozenset(
 
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][\w.]*")
+# A description's head that is an age: "the 43-year-old", "a 26-year-old".
+_AGE = re.compile(r"\d+-year-old")
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
 DASHES = "—–-―"
 
@@ -219,7 +221,7 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
             return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
         return (start, j + 1)
-    if t.text.isalpha() and t.low not in CONJUNCTIONS | PREPOSITIONS | ADVERBS | RELATIVES:
+    if (t.text.isalpha() or _AGE.fullmatch(t.text)) and t.low not in CONJUNCTIONS | PREPOSITIONS | ADVERBS | RELATIVES:
         # a description: back to its determiner ("the CEO", "a spokeswoman for the campaign")
         k = j
         while k - 1 >= lo and j - k < 10 and _in_description(toks[k - 1]):
@@ -263,7 +265,9 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     if not (is_name_word(t) or t.low in DETERMINERS):
         # a title before the name: "said former tech executive Carly Fiorina"
         k = i
-        while k < min(hi, i + 5) and toks[k].text.isalpha() and not toks[k].cap and toks[k].low not in NOT_NAMES:
+        while k < min(hi, i + 5) and toks[k].text.isalpha() and not toks[k].cap and (
+            toks[k].low not in NOT_NAMES or toks[k].low == "of"  # "said former secretary of state Hillary Clinton"
+        ):
             k += 1
         if k == i or k >= hi or not is_name_word(toks[k]):
             return None
