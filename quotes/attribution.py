@@ -80,6 +80,8 @@ NAMING_WORDS = frozenset({"so-called", "known as", "titled", "entitled", "nickna
 TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as into vs".split())
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
+# How many words a sentence that only credits the quotation before it may have (`"…." Trump said.`).
+BARE_CREDIT_WORDS = 4
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
@@ -116,9 +118,12 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
     sentence (`"…?" Graham asked.`), the cue opens the next one."""
     i = ctx.sentence_index(max(q.close_at - 1, q.start))
     end = ctx.sentences[i].end if ctx.sentences else len(ctx.text)
-    if ctx.text[q.close_at : end].strip() == "" and i + 1 < len(ctx.sentences) and q.text[-1:] in "?!":
-        if ctx.sentences[i + 1].paragraph == q.paragraph:
-            end = ctx.sentences[i + 1].end
+    if ctx.text[q.close_at : end].strip() == "" and i + 1 < len(ctx.sentences):
+        following = ctx.sentences[i + 1]
+        # a quotation closed by a full stop is credited by a sentence of its own ("…." Trump said.)
+        bare = q.text[-1:] == "." and len(following.text.split()) <= BARE_CREDIT_WORDS
+        if following.paragraph == q.paragraph and (q.text[-1:] in "?!" or bare):
+            end = following.end
     if nxt is not None:
         end = min(end, nxt.open_at)
     toks = ctx.tokens_between(q.close_at, end)

@@ -128,6 +128,7 @@ def test_pronoun_follows_the_last_speaker_not_the_last_name():
          "colon_lead_in"),
         ('"Not a chance," Graham interjected.', "Graham", "cue_after"),
         ('"Mexico!" the audience screamed back.', "the audience", "cue_after"),
+        ('Hillary Clinton spoke first. "Russia, find the emails." Trump said.', "Trump", "cue_after"),
         ('"What if he had lessons?" the 43-year-old asked.', "the 43-year-old", "cue_after"),
         ('"We must defend it," said former secretary of state Hillary Clinton.', "Hillary Clinton", "cue_after"),
         ('"It is wrong," Sarah Warbelow, legal director for the gay rights group Human Rights Campaign, said.',
