@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query, writing
+from whoosh import columns, highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
@@ -508,9 +508,25 @@ class _Opened:
 
     def column(self, name: str) -> Any:
         if name not in self._columns:
-            reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
-            self._columns[name] = reader.column_reader(name) if reader.doc_count_all() else {}
+            self._columns[name] = _column(self.searcher.reader(), name)
         return self._columns[name]
+
+
+def _column(reader: Any, name: str) -> Any:
+    """The values of a column by document number, over every segment of the index.
+
+    Built from each segment's own reader: a segment written without the column (a run whose articles had
+    no date, or no quote with a speaker) reads as the column's default there. Whoosh's multi-segment
+    reader leaves such a segment out, which shifts the documents after it (an IndexError, or another
+    document's value).
+    """
+    leaves = reader.leaf_readers()
+    if not reader.doc_count_all():  # an index of no document has no columns, nor anything to read
+        return {}
+    if len(leaves) == 1:
+        return leaves[0][0].column_reader(name)
+    return columns.MultiColumnReader([leaf.column_reader(name) for leaf, _ in leaves],
+                                     [offset for _, offset in leaves])
 
 
 _opened: dict[Path, _Opened] = {}
