@@ -14,14 +14,17 @@ moment sees the last committed state. One run at a time holds the index director
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
+import sqlite3
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -97,7 +100,7 @@ def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.Pat
     began = time.perf_counter()
     given = _existing(paths)
     path = resolve_index_dir(index_dir)
-    with index_lock(path, wait):
+    with _writing(path), index_lock(path, wait):
         run = _Run(path, workers or os.cpu_count() or 1, progress)
         with _open_catalog(path, rebuild) as catalog:
             run.read_and_store(catalog, given)
@@ -115,7 +118,7 @@ def reindex(index_dir: str | os.PathLike[str] | None = None, *, workers: int | N
     """Rebuild the Whoosh index from the catalog, without reading or extracting any article again."""
     began = time.perf_counter()
     path = resolve_index_dir(index_dir)
-    with Catalog(path) as catalog, index_lock(path, wait):  # Catalog first: NoIndexError, no empty dir
+    with _writing(path), Catalog(path) as catalog, index_lock(path, wait):  # Catalog first: NoIndexError
         n = index.build(path, catalog.all_quotes(), procs=workers or os.cpu_count() or 1,
                         expected=catalog.quote_count())
     return ReindexReport(str(path), n, round(time.perf_counter() - began, 3))
@@ -241,6 +244,31 @@ def repair(index_dir: Path, catalog: Catalog) -> int:
                 index_dir, len(missing), len(extra))
     index.write(index_dir, catalog.get_quotes(missing).values(), delete_ids=extra)
     return len(set(missing) | set(extra))
+
+
+class IndexWriteError(QuotesError):
+    """The index directory cannot be written: it is a file, it is not writable, or the disk is full."""
+
+
+@contextmanager
+def _writing(index_dir: Path) -> Iterator[None]:
+    """Turn a failure to write the index directory into one IndexWriteError naming it and the fix.
+
+    Articles that cannot be read are reported and skipped where they are read; an OSError (or SQLite's
+    error for a full disk or a read-only file) that reaches here is the index directory's.
+    """
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as e:
+        if index_dir.exists() and not index_dir.is_dir():
+            why = "it is a file, not a directory"
+        elif isinstance(e, OSError):
+            why = (e.strerror or str(e)) + (f" ({e.filename})" if e.filename else "")
+        else:
+            why = str(e)
+        full = (isinstance(e, OSError) and e.errno == errno.ENOSPC) or "full" in str(e)
+        fix = "free some space and run it again" if full else "give a directory you can write with --index-dir DIR"
+        raise IndexWriteError(f"cannot write the index at {index_dir}/: {why}; {fix}") from e
 
 
 def _open_catalog(path: Path, rebuild: bool) -> Catalog:

@@ -280,3 +280,20 @@ def test_index_reads_json_lines_on_stdin(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["new"], report["failed"]) == (3, 1) and report["errors"][0].startswith("<stdin>:4: malformed")
+
+
+@pytest.mark.parametrize(("fault", "fix"), [("a file", "--index-dir DIR"), ("a full disk", "free some space")])
+def test_an_index_that_cannot_be_written_is_one_line_naming_it(tmp_path, corpus, monkeypatch, fault, fix):
+    ix = tmp_path / "ix"
+    if fault == "a file":
+        ix.write_text("not a directory")
+    else:
+        def full(*args, **kwargs):
+            raise OSError(28, "No space left on device", str(ix / "whoosh" / "seg.trm"))
+
+        monkeypatch.setattr(index, "write", full)
+    result = CliRunner().invoke(app, ["index", str(corpus), "--index-dir", str(ix), "-w", "1"])
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: cannot write the index at {ix}/") and fix in line, line
+    assert "Traceback" not in result.output
