@@ -9,7 +9,8 @@ To read a new kind of file, add a function `reader(path, on_error) -> Iterator[A
 A bad file or line is reported through `on_error` and skipped, so one broken file never stops a run over
 thousands: undecodable bytes are read as Windows-1252 (else Latin-1) with a warning; binary and empty
 files, pages without article text, malformed JSON lines (with their line number) and articles longer than
-MAX_ARTICLE_CHARS are skipped. A path that does not exist raises ArticleError.
+MAX_ARTICLE_CHARS are skipped, and so are folders that cannot be listed and broken links. A path given that
+does not exist raises ArticleError.
 
 Paths are made absolute (symlinks resolved), so `seeds/x.txt`, `./seeds/x.txt` and `/home/me/seeds/x.txt`
 are one article whatever the working directory: an article read from a file without an `id` or `url` has
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -54,7 +56,7 @@ STDIN_NAME = "<stdin>"  # how standard input is named in reports and in `Article
 
 
 class ArticleError(QuotesError):
-    """A path given to read does not exist or cannot be listed."""
+    """A path given to read does not exist."""
 
 
 def _warn(where: str, message: str) -> None:
@@ -71,13 +73,19 @@ def read_articles(paths: Iterable[str | Path], on_error: OnError | None = None) 
     Raises ArticleError for a path that does not exist.
     """
     report = on_error or _warn
-    for file in iter_files(paths):
+    for file in iter_files(paths, report):
         yield from read_file(file, report)
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
-    """The files to read under these paths, absolute, each once; `STDIN` stays as it is."""
+def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None) -> Iterator[Path | str]:
+    """The files to read under these paths, absolute with symlinks resolved, each once; `STDIN` stays as it is.
+
+    A folder that cannot be listed, and a broken link named as an article, are reported through `on_error`
+    (default: log a warning) and passed over. A link to a folder already read (a loop) is not read again.
+    """
+    report = on_error or _warn
     seen: set[Path] = set()
+    folders: set[Path] = set()
     for given in paths:
         if str(given) == STDIN:
             yield STDIN
@@ -86,7 +94,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
         if not path.exists():
             raise ArticleError(f"no such file or folder: {given}; check the path")
         path = path.resolve()
-        for file in _files_under(path) if path.is_dir() else [path]:
+        for file in _files_under(path, report, folders) if path.is_dir() else [path]:
             if file not in seen and (path == file or file.suffix.lower() in READERS):
                 seen.add(file)
                 yield file
@@ -119,18 +127,29 @@ def source_file(where: str) -> str:
     return head if sep and tail.isdigit() else where
 
 
-def _files_under(folder: Path) -> Iterator[Path]:
+def _files_under(folder: Path, report: OnError, folders: set[Path]) -> Iterator[Path]:
+    """The files under a resolved folder, resolved; `folders` are those already listed (each is listed once)."""
+    if folder in folders:
+        return
+    folders.add(folder)
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
-        raise ArticleError(f"cannot list the folder {folder}: {exc.strerror}; check its permissions") from exc
+        report(str(folder), f"cannot list the folder ({exc.strerror}); check its permissions")
+        return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            yield from _files_under(entry)
-        elif entry.is_file():
-            yield entry
+        try:
+            target = entry.resolve(strict=True)
+        except (OSError, RuntimeError):  # a broken link, or a loop of links
+            if entry.suffix.lower() in READERS:
+                report(str(entry), f"broken symbolic link (to {os.readlink(entry)}); remove it or fix its target")
+            continue
+        if target.is_dir():
+            yield from _files_under(target, report, folders)
+        elif target.is_file():
+            yield target
 
 
 def _read_bytes(path: Path, report: OnError, limit: int | None = MAX_PAGE_BYTES) -> bytes | None:

@@ -169,7 +169,7 @@ class _Run:
 
     def _to_extract(self, paths: list[Path | str], hashes: dict[str, str]) -> Iterator[Article]:
         """The articles to extract: new or changed; unchanged ones are counted and dropped here."""
-        files = list(iter_files(paths))
+        files = list(iter_files(paths, self.failed))
         for done, file in enumerate(files, 1):
             for article in read_file(file, self.failed):
                 where = article.path or article.id
@@ -202,7 +202,8 @@ class _Run:
     def prune(self, catalog: Catalog, paths: list[Path | str]) -> None:
         """Remove the articles read from files under `paths` that this run did not see.
 
-        An article of a file that failed to read this run is kept: a broken file is not a deleted one.
+        An article of a file that failed to read this run, or under a folder that failed to list, is kept: a
+        broken file is not a deleted one.
         """
         roots = [str(p.resolve()) for p in paths if isinstance(p, Path)]
         gone = []
@@ -210,7 +211,7 @@ class _Run:
             if article_id in self.seen or not where:
                 continue
             file = source_file(where)
-            if file in self.failed_files or not any(file == r or file.startswith(r + os.sep) for r in roots):
+            if _under(file, self.failed_files) or not _under(file, roots):
                 continue
             gone.append(article_id)
         if gone:
@@ -226,6 +227,11 @@ class _Run:
             index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
                         procs=self.workers, expected=self.counts["quotes_added"])
         self.counts["repaired"] = repair(self.index_dir, catalog)
+
+
+def _under(file: str, places: Iterable[str]) -> bool:
+    """Whether a file is one of these files or folders, or lies under one of them."""
+    return any(file == p or file.startswith(p.rstrip(os.sep) + os.sep) for p in places)
 
 
 def repair(index_dir: Path, catalog: Catalog) -> int:

@@ -119,6 +119,29 @@ def test_folder_recursion_sorted_hidden_and_unknown_skipped(tmp_path: Path) -> N
     assert [Path(a.path).relative_to(tmp_path).as_posix() for a in articles] == ["a.txt", "b/two.txt"]
 
 
+def test_symlinks_are_read_once_by_their_target_and_broken_ones_reported(tmp_path: Path) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "one.txt").write_text('"We go," Ann Lee said on Monday.', encoding="utf-8")
+    (tmp_path / "news" / "again").symlink_to(tmp_path / "news")  # a loop: news/again/again/...
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "news" / "one.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "notes.md").symlink_to(tmp_path / "nowhere.md")  # not an article: ignored as notes.md would be
+    articles, errors = collect([tmp_path])
+    assert [a.path for a in articles] == [str(tmp_path / "news" / "one.txt")]
+    assert [where for where, _ in errors] == [str(tmp_path / "gone.txt")]
+    assert "broken symbolic link" in errors[0][1]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_read(tmp_path: Path, unlistable) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(f'"Yes," {name.upper()}nn Lee said on Monday.', encoding="utf-8")
+    unlistable("b")
+    articles, errors = collect([tmp_path])
+    assert [Path(a.path).parent.name for a in articles] == ["a", "c"]
+    assert errors == [(str(tmp_path / "b"), "cannot list the folder (Permission denied); check its permissions")]
+
+
 def test_missing_path_raises(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="no such file or folder"):
         list(read_articles([tmp_path / "nope.jsonl"]))

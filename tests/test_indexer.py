@@ -98,6 +98,17 @@ def test_prune_keeps_the_articles_of_a_file_that_failed_to_read(tmp_path, corpus
     assert "binary" in report.errors[0] and str(corpus / "one.txt") in state(ix)[0]
 
 
+def test_prune_keeps_the_articles_of_a_folder_that_failed_to_list(tmp_path, corpus, unlistable):
+    ix = tmp_path / "ix"
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "three.txt").write_text(text(3), encoding="utf-8")
+    index_paths([corpus], ix, workers=1)
+    unlistable("sub")
+    report = index_paths([corpus], ix, workers=1, prune=True)
+    assert (report.failed, report.removed, report.unchanged) == (1, 0, 5)
+    assert str(corpus / "sub" / "three.txt") in state(ix)[0]
+
+
 def test_rebuild_extracts_everything_again_to_the_same_quotes(tmp_path, corpus, extract_calls):
     ix = tmp_path / "ix"
     index_paths([corpus], ix, workers=1)
