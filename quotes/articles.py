@@ -243,17 +243,14 @@ _KEYS = {
 
 
 def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
-    """One article per JSON line (`.jsonl`, and `.json` holding JSON lines or one array of objects).
+    """One article per JSON line (`.jsonl`; `.json` holding JSON lines, one array of objects or one object).
 
-    JSON lines are read line by line, so a file of any size is read in little memory.
+    JSON lines are read line by line, so a file of any size is read in little memory. A `.json` file whose
+    first line is not a whole object (an array, or an object written over several lines) is one document.
     """
     try:
         with path.open("rb") as f:
             head = f.read(BINARY_SNIFF_BYTES)
-            if path.suffix.lower() == ".json" and head.lstrip().startswith(b"["):
-                f.seek(0)
-                yield from _json_array(f.read(), path, report)
-                return
             if b"\x00" in head:
                 report(str(path), "binary file (it holds NUL bytes), not JSON lines; remove it")
                 return
@@ -261,12 +258,29 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
                 report(str(path), "empty file; remove it or add one article object a line")
                 return
             f.seek(0)
+            if path.suffix.lower() == ".json" and not _starts_with_an_object_line(f):
+                f.seek(0)
+                yield from _json_document(f.read(), path, report)
+                return
+            f.seek(0)
             yield from _jsonl_lines(f, str(path), report)
     except OSError as exc:
         report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
 
 
-def _json_array(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+def _starts_with_an_object_line(lines: IO[bytes]) -> bool:
+    """Whether the first line that is not blank is a whole JSON object: the file is JSON lines."""
+    for line in lines:
+        if line.strip():
+            try:
+                return isinstance(json.loads(line), dict)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return False
+    return False
+
+
+def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+    """The articles of a file that is one JSON document: an array of objects, or one object."""
     try:
         items = json.loads(decode(raw, str(path)))
     except json.JSONDecodeError as exc:

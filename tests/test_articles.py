@@ -90,6 +90,16 @@ def test_malformed_line_reported_with_number_others_read(tmp_path: Path) -> None
     assert '"text"' in errors[1][1]
 
 
+def test_a_json_file_of_one_object_over_several_lines_is_one_article(tmp_path: Path) -> None:
+    good, bad = tmp_path / "one.json", tmp_path / "broken.json"
+    good.write_text(json.dumps({"id": "p1", "text": "One.", "published": "2016-10-01"}, indent=2), encoding="utf-8")
+    bad.write_text('{\n  "id": "p2",\n  "text": "Two."\n  "title": "x"\n}\n', encoding="utf-8")
+    articles, errors = collect([good, bad])
+    assert [(a.id, a.text, a.published, a.path) for a in articles] == [("p1", "One.", "2016-10-01", f"{good}:1")]
+    assert [where for where, _ in errors] == [f"{bad}:4"]  # one error for the file, at its line
+    assert "malformed JSON" in errors[0][1]
+
+
 def test_undecodable_bytes_fall_back_to_cp1252(tmp_path: Path, caplog) -> None:
     file = tmp_path / "old.txt"
     file.write_bytes("Caf\xe9 owners say \x93no\x94 to the plan. It failed.".encode("latin-1"))
