@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -316,7 +317,11 @@ def _json_article(item: Any, source: str, number: int, report: OnError) -> Artic
         report(where, 'no "text"; give each article its body under the key "text"')
         return None
     fields = {name: _first(item, keys) for name, keys in _KEYS.items()}
-    fields["published"] = normalise_date(fields["published"])
+    given = fields["published"]
+    fields["published"] = normalise_date(given)
+    if given and not fields["published"]:
+        log.warning("%s: published date %r not understood; indexed without a date (write it as 2016-09-12)",
+                    where, given)
     article_id = _scalar(item.get("id")) or fields["url"] or where
     return Article(id=article_id, text=text.replace("\r\n", "\n"), path=where, **fields)
 
@@ -344,11 +349,21 @@ _DATE_FORMATS = (
 )  # fmt: skip
 
 
+# A year or a month alone ("2016", "2016-09") is kept as it is: it sorts and filters as a date does.
+_ISO_YEAR_OR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+
+
 def normalise_date(value: str | None) -> str | None:
-    """An ISO date ("2016-09-12") from the usual ways of writing one; unparseable values are kept as given."""
+    """An ISO date ("2016-09-12") from the usual ways of writing one, a year or month as it is, else None.
+
+    A value that is no date is dropped rather than kept: `published` is compared as an ISO string by
+    `--since`, `--until` and `--sort date`, where "next Tuesday" would come after every date.
+    """
     if not value:
         return None
     text = value.strip()
+    if _ISO_YEAR_OR_MONTH.fullmatch(text):
+        return text
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
@@ -362,7 +377,7 @@ def normalise_date(value: str | None) -> str | None:
     try:
         return parsedate_to_datetime(text).date().isoformat()  # RSS style: "Mon, 12 Sep 2016 10:00:00 GMT"
     except (TypeError, ValueError, IndexError):
-        return text
+        return None
 
 
 READERS: dict[str, Callable[[Path, OnError], Iterator[Article]]] = {

@@ -62,7 +62,7 @@ def test_plain_text_articles(raw: str, title: str | None, body: str) -> None:
     assert (article.title, article.text) == (title, body)
 
 
-def test_jsonl_with_aliases(tmp_path: Path) -> None:
+def test_jsonl_with_aliases(tmp_path: Path, caplog) -> None:
     lines = [
         {"id": "a1", "text": "One.", "source": "The Times", "date": "September 12, 2016", "author": "A. B."},
         {"url": "https://x.example/2", "text": "Two.", "publication_date": "2016-09-13T10:00:00Z"},
@@ -75,9 +75,10 @@ def test_jsonl_with_aliases(tmp_path: Path) -> None:
     assert [(a.id, a.publisher, a.published, a.path) for a in articles] == [
         ("a1", "The Times", "2016-09-12", f"{file}:1"),
         ("https://x.example/2", None, "2016-09-13", f"{file}:2"),
-        (f"{file}:3", "Post", "someday", f"{file}:3"),
+        (f"{file}:3", "Post", None, f"{file}:3"),
     ]
     assert articles[0].author == "A. B."
+    assert f"{file}:3: published date 'someday' not understood" in caplog.text
 
 
 def test_malformed_line_reported_with_number_others_read(tmp_path: Path) -> None:
@@ -169,7 +170,11 @@ def test_reader_table_is_by_suffix() -> None:
         ("12 September 2016", "2016-09-12"),
         ("Mon, 12 Sep 2016 10:00:00 GMT", "2016-09-12"),
         ("09/12/2016", "2016-09-12"),
-        ("not a date", "not a date"),
+        ("2016", "2016"),
+        ("2016-10", "2016-10"),
+        ("not a date", None),  # kept, it would pass `--since` ("n" > "2") and sort first by date
+        ("13/45/2016", None),
+        ("2016-13", None),
         (None, None),
     ],
 )
