@@ -24,7 +24,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -155,8 +155,9 @@ class _Run:
     def read_and_store(self, catalog: Catalog, paths: list[Path | str]) -> None:
         hashes = catalog.article_hashes()
         self.fresh = not hashes
-        if not index.exists(self.index_dir):  # a search during a first run finds nothing, rather than failing
-            index.write(self.index_dir, [])
+        with suppress(index.IndexDamagedError):  # damaged: write_index rebuilds it
+            if not index.exists(self.index_dir):  # a search during a first run finds nothing, rather than failing
+                index.write(self.index_dir, [])
         batch: list[tuple[Article, list[Quote]]] = []
         for article, found in _extracted(self._to_extract(paths, hashes), self.workers):
             if isinstance(found, str):
@@ -220,13 +221,23 @@ class _Run:
             self.touched += gone
 
     def write_index(self, catalog: Catalog) -> None:
-        """Bring Whoosh up to the catalog: this run's articles, then a check of every quote id."""
-        if self.fresh or not index.is_current(self.index_dir):  # or made by an older version of quotes
-            index.build(self.index_dir, catalog.all_quotes(), procs=self.workers, expected=catalog.quote_count())
-        elif self.touched or not index.exists(self.index_dir):
-            index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
-                        procs=self.workers, expected=self.counts["quotes_added"])
-        self.counts["repaired"] = repair(self.index_dir, catalog)
+        """Bring Whoosh up to the catalog: this run's articles, then a check of every quote id.
+
+        Whoosh files that cannot be read (damaged) are rebuilt from the catalog.
+        """
+        try:
+            if self.fresh or not index.is_current(self.index_dir):  # or made by an older version of quotes
+                index.build(self.index_dir, catalog.all_quotes(), procs=self.workers,
+                            expected=catalog.quote_count())
+            elif self.touched or not index.exists(self.index_dir):
+                index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
+                            procs=self.workers, expected=self.counts["quotes_added"])
+            self.counts["repaired"] = repair(self.index_dir, catalog)
+        except index.IndexDamagedError as e:
+            log.warning("%s/: the search index cannot be read (%s): rebuilding it from the catalog",
+                        self.index_dir, e.__cause__)
+            self.counts["repaired"] = index.build(self.index_dir, catalog.all_quotes(), procs=self.workers,
+                                                  expected=catalog.quote_count())
 
 
 def _under(file: str, places: Iterable[str]) -> bool:

@@ -308,3 +308,25 @@ def test_an_index_that_cannot_be_written_is_one_line_naming_it(tmp_path, corpus,
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: cannot write the index at {ix}/") and fix in line, line
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("part", "command"), [("*.toc", "index"), ("*.trm", "index"), ("*.pst", "reindex")])
+def test_a_damaged_search_index_is_one_line_and_rebuilt_from_the_catalog(tmp_path, corpus, part, command):
+    """Whoosh files are derived data: damaged (a disk error, a half copy), they are rebuilt from the catalog,
+    by `quotes reindex` as the error says, or by the next `quotes index` where it reads the damaged part."""
+    ix = tmp_path / "ix"
+    index_paths([corpus], ix, workers=1)
+    for file in (ix / "whoosh").glob(part):
+        file.write_bytes(os.urandom(64))
+    runner = CliRunner()
+    result = runner.invoke(app, ["search", "bridges", "--index-dir", str(ix)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: the search index at {ix}/ is damaged") and "quotes reindex" in line, line
+    args = ["index", str(corpus)] if command == "index" else ["reindex"]
+    result = runner.invoke(app, [*args, "--index-dir", str(ix), "--json", "-w", "1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["repaired" if command == "index" else "quotes"] == 10
+    articles, quote_ids, doc_ids = state(ix)
+    assert quote_ids == doc_ids and len(doc_ids) == 10
+    assert len(search("bridges", index_dir=ix, limit=50)) == 5
