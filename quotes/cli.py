@@ -190,10 +190,7 @@ def search_cmd(
         typer.echo(f"no quotations for {results.query!r}; showing those for {results.suggestion!r}", err=True)
     elif results.suggestion:
         typer.echo(f"did you mean {results.suggestion!r}?", err=True)
-    first = (results.page - 1) * results.limit
-    summary = (f"{_quotations(results.total)} for {results.searched!r}" + (
-        f", {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
-        if results.total > len(results.hits) else ""))
+    summary = _page_summary(results)
     if as_json or as_csv:
         typer.echo(summary, err=True)
         rows = [hit.to_dict() for hit in results.hits]
@@ -383,6 +380,17 @@ def _print_json(obj: dict[str, Any]) -> None:
 
 def _quotations(n: int) -> str:
     return f"{n} quotation" + ("" if n == 1 else "s")
+
+
+def _page_summary(results: search_api.Results) -> str:
+    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all."""
+    found = f"{_quotations(results.total)} for {results.searched!r}"
+    if results.total and not results.hits:
+        return f"{found}; page {results.page} is past the last page ({results.pages})"
+    first = (results.page - 1) * results.limit
+    if results.total > len(results.hits):
+        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
+    return found
 
 
 def _print_csv(rows: list[dict[str, Any]]) -> None:
