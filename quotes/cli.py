@@ -329,13 +329,19 @@ def main() -> None:
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Turn a library error into one stderr line and exit status 1 (2 for a query that cannot be read)."""
+    """Turn a library error into one stderr line and exit status 1 (2 for a query that cannot be read).
+
+    Ctrl-C is one line and status 130 (128 + SIGINT), as shells report it.
+    """
     try:
         yield
     except search_api.QuerySyntaxError as e:
         _fail(str(e), code=2)
     except QuotesError as e:
         _fail(str(e))
+    except KeyboardInterrupt:
+        _fail("interrupted; what was committed is kept (an index run loses at most its last batch): run the "
+              "command again to finish", code=130)
 
 
 @contextmanager
