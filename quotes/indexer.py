@@ -18,7 +18,9 @@ import errno
 import logging
 import multiprocessing
 import os
+import signal
 import sqlite3
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,8 @@ CHUNK_ARTICLES = 8
 # With fewer articles to extract than this, extraction runs in this process: starting a pool of workers
 # (a fork server that imports the pipeline) costs about what extracting this many short articles does.
 POOL_MIN_ARTICLES = 32
+# Modules the fork server imports once, so that each worker it forks starts with the pipeline loaded.
+POOL_PRELOAD = ["quotes.pipeline"]
 
 Progress = Callable[[int, int, int], None]
 """Called as reading goes on with (files read, files in all, articles read)."""
@@ -318,12 +323,15 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
             yield article, _extract_one(article.text)
         return
     context = multiprocessing.get_context("forkserver")  # workers inherit no open file, lock or thread
-    context.set_forkserver_preload(["quotes.pipeline"])
+    context.set_forkserver_preload(POOL_PRELOAD)
+    with _sigint_held(ignore=True):  # inherited by the fork server and its workers: Ctrl-C is this process's
+        forkserver.ensure_running()
     pending: deque[tuple[list[Article], Future[list[list[Quote] | str]]]] = deque()
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for chunk in _chunks(chain(head, articles), CHUNK_ARTICLES):
-                pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
+                with _sigint_held():  # a submit may start a worker: Ctrl-C then would orphan it half started
+                    pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
                 while len(pending) > 4 * workers or (pending and pending[0][1].done()):
                     chunk_done, future = pending.popleft()
                     yield from zip(chunk_done, future.result(), strict=True)
@@ -333,6 +341,29 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
     except BrokenProcessPool as e:
         raise QuotesError("an extraction worker died (out of memory?); the articles done so far are kept: "
                           "run again, or with --workers 1") from e
+
+
+@contextmanager
+def _sigint_held(ignore: bool = False) -> Iterator[None]:
+    """Ctrl-C held off for the while: ignored (processes started meanwhile keep ignoring it), else raised at
+    the end as KeyboardInterrupt.
+
+    Ctrl-C reaches every process of the terminal's group. A fork server interrupted while it imports the
+    pipeline, or a worker, printed a traceback of its own, and a worker whose start was interrupted was
+    left behind to print one; the run's process alone should answer (see the CLI), and shutting its pool
+    down ends the workers.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN if ignore else lambda signum, _: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

@@ -152,6 +152,21 @@ def test_whoosh_is_checked_by_ids_not_counts_and_repaired(tmp_path, corpus):
     assert search("stray", index_dir=ix) == []
 
 
+def test_ctrl_c_while_the_pool_starts_is_the_main_process_alone_to_handle(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group: the fork server, still importing the pipeline,
+    printed a KeyboardInterrupt traceback of its own. It starts with SIGINT ignored, as do its workers."""
+    (tmp_path / "spy.py").write_text("import os, signal\nopen(os.environ['SPY'], 'w').write("
+                                     "str(signal.getsignal(signal.SIGINT) == signal.SIG_IGN))\n")
+    corpus = write_jsonl(tmp_path / "many.jsonl", range(40))
+    code = ("import sys; from quotes import indexer\n"
+            "indexer.POOL_PRELOAD = ['spy', *indexer.POOL_PRELOAD]; indexer.POOL_MIN_ARTICLES = 4\n"
+            f"indexer.index_paths([{str(corpus)!r}], {str(tmp_path / 'ix')!r}, workers=2)")
+    env = {**os.environ, "SPY": str(tmp_path / "spied"),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert (tmp_path / "spied").read_text() == "True"
+
+
 def test_the_process_pool_gives_the_same_quotes_as_one_process(tmp_path, monkeypatch):
     corpus = write_jsonl(tmp_path / "many.jsonl", range(40))
     monkeypatch.setattr(indexer, "POOL_MIN_ARTICLES", 4)
