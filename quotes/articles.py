@@ -9,7 +9,8 @@ To read a new kind of file, add a function `reader(path, on_error) -> Iterator[A
 A bad file or line is reported through `on_error` and skipped, so one broken file never stops a run over
 thousands: undecodable bytes are read as Windows-1252 (else Latin-1) with a warning; binary and empty
 files, pages without article text, malformed JSON lines (with their line number) and articles longer than
-MAX_ARTICLE_CHARS are skipped. A path that does not exist raises ArticleError.
+MAX_ARTICLE_CHARS are skipped, and so are folders that cannot be listed and broken links. A path given that
+does not exist raises ArticleError.
 
 Paths are made absolute (symlinks resolved), so `seeds/x.txt`, `./seeds/x.txt` and `/home/me/seeds/x.txt`
 are one article whatever the working directory: an article read from a file without an `id` or `url` has
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
@@ -54,7 +57,7 @@ STDIN_NAME = "<stdin>"  # how standard input is named in reports and in `Article
 
 
 class ArticleError(QuotesError):
-    """A path given to read does not exist or cannot be listed."""
+    """A path given to read does not exist."""
 
 
 def _warn(where: str, message: str) -> None:
@@ -71,13 +74,19 @@ def read_articles(paths: Iterable[str | Path], on_error: OnError | None = None) 
     Raises ArticleError for a path that does not exist.
     """
     report = on_error or _warn
-    for file in iter_files(paths):
+    for file in iter_files(paths, report):
         yield from read_file(file, report)
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
-    """The files to read under these paths, absolute, each once; `STDIN` stays as it is."""
+def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None) -> Iterator[Path | str]:
+    """The files to read under these paths, absolute with symlinks resolved, each once; `STDIN` stays as it is.
+
+    A folder that cannot be listed, and a broken link named as an article, are reported through `on_error`
+    (default: log a warning) and passed over. A link to a folder already read (a loop) is not read again.
+    """
+    report = on_error or _warn
     seen: set[Path] = set()
+    folders: set[Path] = set()
     for given in paths:
         if str(given) == STDIN:
             yield STDIN
@@ -86,7 +95,7 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
         if not path.exists():
             raise ArticleError(f"no such file or folder: {given}; check the path")
         path = path.resolve()
-        for file in _files_under(path) if path.is_dir() else [path]:
+        for file in _files_under(path, report, folders) if path.is_dir() else [path]:
             if file not in seen and (path == file or file.suffix.lower() in READERS):
                 seen.add(file)
                 yield file
@@ -119,18 +128,29 @@ def source_file(where: str) -> str:
     return head if sep and tail.isdigit() else where
 
 
-def _files_under(folder: Path) -> Iterator[Path]:
+def _files_under(folder: Path, report: OnError, folders: set[Path]) -> Iterator[Path]:
+    """The files under a resolved folder, resolved; `folders` are those already listed (each is listed once)."""
+    if folder in folders:
+        return
+    folders.add(folder)
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
-        raise ArticleError(f"cannot list the folder {folder}: {exc.strerror}; check its permissions") from exc
+        report(str(folder), f"cannot list the folder ({exc.strerror}); check its permissions")
+        return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            yield from _files_under(entry)
-        elif entry.is_file():
-            yield entry
+        try:
+            target = entry.resolve(strict=True)
+        except (OSError, RuntimeError):  # a broken link, or a loop of links
+            if entry.suffix.lower() in READERS:
+                report(str(entry), f"broken symbolic link (to {os.readlink(entry)}); remove it or fix its target")
+            continue
+        if target.is_dir():
+            yield from _files_under(target, report, folders)
+        elif target.is_file():
+            yield target
 
 
 def _read_bytes(path: Path, report: OnError, limit: int | None = MAX_PAGE_BYTES) -> bytes | None:
@@ -224,17 +244,14 @@ _KEYS = {
 
 
 def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
-    """One article per JSON line (`.jsonl`, and `.json` holding JSON lines or one array of objects).
+    """One article per JSON line (`.jsonl`; `.json` holding JSON lines, one array of objects or one object).
 
-    JSON lines are read line by line, so a file of any size is read in little memory.
+    JSON lines are read line by line, so a file of any size is read in little memory. A `.json` file whose
+    first line is not a whole object (an array, or an object written over several lines) is one document.
     """
     try:
         with path.open("rb") as f:
             head = f.read(BINARY_SNIFF_BYTES)
-            if path.suffix.lower() == ".json" and head.lstrip().startswith(b"["):
-                f.seek(0)
-                yield from _json_array(f.read(), path, report)
-                return
             if b"\x00" in head:
                 report(str(path), "binary file (it holds NUL bytes), not JSON lines; remove it")
                 return
@@ -242,12 +259,29 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
                 report(str(path), "empty file; remove it or add one article object a line")
                 return
             f.seek(0)
+            if path.suffix.lower() == ".json" and not _starts_with_an_object_line(f):
+                f.seek(0)
+                yield from _json_document(f.read(), path, report)
+                return
+            f.seek(0)
             yield from _jsonl_lines(f, str(path), report)
     except OSError as exc:
         report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
 
 
-def _json_array(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+def _starts_with_an_object_line(lines: IO[bytes]) -> bool:
+    """Whether the first line that is not blank is a whole JSON object: the file is JSON lines."""
+    for line in lines:
+        if line.strip():
+            try:
+                return isinstance(json.loads(line), dict)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                return False
+    return False
+
+
+def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+    """The articles of a file that is one JSON document: an array of objects, or one object."""
     try:
         items = json.loads(decode(raw, str(path)))
     except json.JSONDecodeError as exc:
@@ -283,7 +317,11 @@ def _json_article(item: Any, source: str, number: int, report: OnError) -> Artic
         report(where, 'no "text"; give each article its body under the key "text"')
         return None
     fields = {name: _first(item, keys) for name, keys in _KEYS.items()}
-    fields["published"] = normalise_date(fields["published"])
+    given = fields["published"]
+    fields["published"] = normalise_date(given)
+    if given and not fields["published"]:
+        log.warning("%s: published date %r not understood; indexed without a date (write it as 2016-09-12)",
+                    where, given)
     article_id = _scalar(item.get("id")) or fields["url"] or where
     return Article(id=article_id, text=text.replace("\r\n", "\n"), path=where, **fields)
 
@@ -311,11 +349,21 @@ _DATE_FORMATS = (
 )  # fmt: skip
 
 
+# A year or a month alone ("2016", "2016-09") is kept as it is: it sorts and filters as a date does.
+_ISO_YEAR_OR_MONTH = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+
+
 def normalise_date(value: str | None) -> str | None:
-    """An ISO date ("2016-09-12") from the usual ways of writing one; unparseable values are kept as given."""
+    """An ISO date ("2016-09-12") from the usual ways of writing one, a year or month as it is, else None.
+
+    A value that is no date is dropped rather than kept: `published` is compared as an ISO string by
+    `--since`, `--until` and `--sort date`, where "next Tuesday" would come after every date.
+    """
     if not value:
         return None
     text = value.strip()
+    if _ISO_YEAR_OR_MONTH.fullmatch(text):
+        return text
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
@@ -329,7 +377,7 @@ def normalise_date(value: str | None) -> str | None:
     try:
         return parsedate_to_datetime(text).date().isoformat()  # RSS style: "Mon, 12 Sep 2016 10:00:00 GMT"
     except (TypeError, ValueError, IndexError):
-        return text
+        return None
 
 
 READERS: dict[str, Callable[[Path, OnError], Iterator[Article]]] = {

@@ -190,10 +190,7 @@ def search_cmd(
         typer.echo(f"no quotations for {results.query!r}; showing those for {results.suggestion!r}", err=True)
     elif results.suggestion:
         typer.echo(f"did you mean {results.suggestion!r}?", err=True)
-    first = (results.page - 1) * results.limit
-    summary = (f"{_quotations(results.total)} for {results.searched!r}" + (
-        f", {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
-        if results.total > len(results.hits) else ""))
+    summary = _page_summary(results)
     if as_json or as_csv:
         typer.echo(summary, err=True)
         rows = [hit.to_dict() for hit in results.hits]
@@ -332,13 +329,19 @@ def main() -> None:
 
 @contextmanager
 def _reported() -> Iterator[None]:
-    """Turn a library error into one stderr line and exit status 1 (2 for a query that cannot be read)."""
+    """Turn a library error into one stderr line and exit status 1 (2 for a query that cannot be read).
+
+    Ctrl-C is one line and status 130 (128 + SIGINT), as shells report it.
+    """
     try:
         yield
     except search_api.QuerySyntaxError as e:
         _fail(str(e), code=2)
     except QuotesError as e:
         _fail(str(e))
+    except KeyboardInterrupt:
+        _fail("interrupted; what was committed is kept (an index run loses at most its last batch): run the "
+              "command again to finish", code=130)
 
 
 @contextmanager
@@ -383,6 +386,17 @@ def _print_json(obj: dict[str, Any]) -> None:
 
 def _quotations(n: int) -> str:
     return f"{n} quotation" + ("" if n == 1 else "s")
+
+
+def _page_summary(results: search_api.Results) -> str:
+    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all."""
+    found = f"{_quotations(results.total)} for {results.searched!r}"
+    if results.total and not results.hits:
+        return f"{found}; page {results.page} is past the last page ({results.pages})"
+    first = (results.page - 1) * results.limit
+    if results.total > len(results.hits):
+        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
+    return found
 
 
 def _print_csv(rows: list[dict[str, Any]]) -> None:

@@ -10,18 +10,20 @@ A quotation printed by several articles has one document per article, all with t
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from whoosh import highlight, index, query, writing
+from whoosh import columns, highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
@@ -30,6 +32,9 @@ from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
 from quotes.store import ArticleQuote, speaker_key, text_key
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Names are matched word by word, lowercased, never stemmed and without a stop list ("Theresa May",
 # "Will Smith": "may" and "will" are English stop words but are names here).
@@ -125,11 +130,46 @@ class QuerySyntaxError(QuotesError):
     """A query (or a date filter) that cannot be read; the message names what is wrong."""
 
 
+class IndexDamagedError(QuotesError):
+    """The Whoosh files cannot be read (a disk error, a half-copied directory): rebuild them from the catalog."""
+
+
+@contextmanager
+def _readable(index_dir: Path) -> Iterator[None]:
+    """Turn whoosh's failure to read its files into IndexDamagedError.
+
+    A damaged file makes whoosh raise whatever its parser meets (FileFormatError, IndexError, struct.error,
+    EOFError...). The index is derived data, so the fix is always the same: rebuild it from the catalog.
+    An OSError (permissions, a full disk) is no damage and goes through as it is.
+    """
+    try:
+        yield
+    except (QuotesError, OSError):
+        raise
+    except Exception as e:
+        raise IndexDamagedError(f"the search index at {index_dir}/ is damaged ({type(e).__name__}: {e}): run "
+                                "`quotes reindex` to rebuild it from the catalog") from e
+
+
+def _reads_index(fn: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[Path, P], R]:
+    """Decorates a function of an index directory that reads whoosh's files: see `_readable`."""
+
+    @functools.wraps(fn)
+    def reading(index_dir: Path, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with _readable(index_dir):
+            return fn(index_dir, *args, **kwargs)
+
+    return reading
+
+
+@_reads_index
 def exists(index_dir: Path) -> bool:
+    """Whether the directory holds a Whoosh index (IndexDamagedError where it cannot be read)."""
     path = whoosh_path(index_dir)
     return path.is_dir() and index.exists_in(str(path))
 
 
+@_reads_index
 def doc_count(index_dir: Path) -> int:
     """How many quotes the index holds (0 where there is no index)."""
     if not exists(index_dir):
@@ -146,6 +186,7 @@ WRITER_LOCK_SECONDS = 10.0  # how long to wait for Whoosh's own write lock (held
 # postings into memory, ~35 ms on 100,000 quotations, paid by every `quotes search` in a new process.
 
 
+@_reads_index
 def doc_ids(index_dir: Path) -> list[str]:
     """The id of every live document (a repeated id appears twice): to check the index against the catalog."""
     if not exists(index_dir):
@@ -177,11 +218,19 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
     With `procs` > 1 and `expected` (the number of quotes to add, as far as known) at least
     MP_WRITER_MIN_DOCS, Whoosh's multi-process writer indexes them in `procs` processes, each writing a
     segment of its own (multisegment: no final merge; later commits merge small segments as usual).
+    A clearing write makes a damaged index afresh; any other raises IndexDamagedError on one.
     """
-    if not exists(index_dir) or (clear and not is_current(index_dir)):  # none yet, or an older schema's
+    try:
+        fresh = not exists(index_dir) or (clear and not is_current(index_dir))  # none yet, or an older schema's
+    except IndexDamagedError:
+        if not clear:
+            raise
+        fresh = True
+    if fresh:
         whoosh_path(index_dir).mkdir(parents=True, exist_ok=True)
         index.create_in(str(whoosh_path(index_dir)), schema())
-    ix = index.open_dir(str(whoosh_path(index_dir)))
+    with _readable(index_dir):
+        ix = index.open_dir(str(whoosh_path(index_dir)))
     try:
         if procs > 1 and expected >= MP_WRITER_MIN_DOCS:
             writer = _MpWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
@@ -193,10 +242,11 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
                              "wait for it to finish and try again") from e
     n = 0
     try:
-        for article_id in delete_articles:
-            writer.delete_by_term("article_id", article_id)
-        for quote_id in delete_ids:
-            writer.delete_by_term("id", quote_id)
+        with _readable(index_dir):  # deleting reads the segments' terms
+            for article_id in delete_articles:
+                writer.delete_by_term("article_id", article_id)
+            for quote_id in delete_ids:
+                writer.delete_by_term("id", quote_id)
         for record in added:
             writer.add_document(**_document(record))
             n += 1
@@ -234,6 +284,7 @@ class _MpWriter(MpWriter):
         return task
 
 
+@_reads_index
 def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: str = "relevance",
            limit: int = 10, offset: int = 0) -> IndexPage:
     """Quotations matching a query (see `parse`), one hit per quotation, `limit` of them from `offset`.
@@ -271,6 +322,7 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     return IndexPage(hits, len(groups))
 
 
+@_reads_index
 def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
     """How many quotations (not documents: see `search`) matching the query each canonical speaker has."""
     opened = _open(index_dir)
@@ -286,6 +338,7 @@ def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
+@_reads_index
 def suggest(index_dir: Path, text: str) -> str | None:
     """The query with each word that no quotation or name holds replaced by the closest indexed word.
 
@@ -508,9 +561,25 @@ class _Opened:
 
     def column(self, name: str) -> Any:
         if name not in self._columns:
-            reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
-            self._columns[name] = reader.column_reader(name) if reader.doc_count_all() else {}
+            self._columns[name] = _column(self.searcher.reader(), name)
         return self._columns[name]
+
+
+def _column(reader: Any, name: str) -> Any:
+    """The values of a column by document number, over every segment of the index.
+
+    Built from each segment's own reader: a segment written without the column (a run whose articles had
+    no date, or no quote with a speaker) reads as the column's default there. Whoosh's multi-segment
+    reader leaves such a segment out, which shifts the documents after it (an IndexError, or another
+    document's value).
+    """
+    leaves = reader.leaf_readers()
+    if not reader.doc_count_all():  # an index of no document has no columns, nor anything to read
+        return {}
+    if len(leaves) == 1:
+        return leaves[0][0].column_reader(name)
+    return columns.MultiColumnReader([leaf.column_reader(name) for leaf, _ in leaves],
+                                     [offset for _, offset in leaves])
 
 
 _opened: dict[Path, _Opened] = {}
@@ -545,6 +614,7 @@ def _stamp(index_dir: Path) -> tuple[Any, ...]:
         return ()
 
 
+@_reads_index
 def is_current(index_dir: Path) -> bool:
     """Whether the index of a directory has every field this version writes and reads (False: rebuild it)."""
     return exists(index_dir) and _has_every_field(index.open_dir(str(whoosh_path(index_dir))).schema)

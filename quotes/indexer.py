@@ -14,16 +14,22 @@ moment sees the last committed state. One run at a time holds the index director
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 import os
+import signal
+import sqlite3
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
+from multiprocessing import forkserver
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +51,8 @@ CHUNK_ARTICLES = 8
 # With fewer articles to extract than this, extraction runs in this process: starting a pool of workers
 # (a fork server that imports the pipeline) costs about what extracting this many short articles does.
 POOL_MIN_ARTICLES = 32
+# Modules the fork server imports once, so that each worker it forks starts with the pipeline loaded.
+POOL_PRELOAD = ["quotes.pipeline"]
 
 Progress = Callable[[int, int, int], None]
 """Called as reading goes on with (files read, files in all, articles read)."""
@@ -97,7 +105,7 @@ def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.Pat
     began = time.perf_counter()
     given = _existing(paths)
     path = resolve_index_dir(index_dir)
-    with index_lock(path, wait):
+    with _writing(path), index_lock(path, wait):
         run = _Run(path, workers or os.cpu_count() or 1, progress)
         with _open_catalog(path, rebuild) as catalog:
             run.read_and_store(catalog, given)
@@ -115,7 +123,7 @@ def reindex(index_dir: str | os.PathLike[str] | None = None, *, workers: int | N
     """Rebuild the Whoosh index from the catalog, without reading or extracting any article again."""
     began = time.perf_counter()
     path = resolve_index_dir(index_dir)
-    with Catalog(path) as catalog, index_lock(path, wait):  # Catalog first: NoIndexError, no empty dir
+    with _writing(path), Catalog(path) as catalog, index_lock(path, wait):  # Catalog first: NoIndexError
         n = index.build(path, catalog.all_quotes(), procs=workers or os.cpu_count() or 1,
                         expected=catalog.quote_count())
     return ReindexReport(str(path), n, round(time.perf_counter() - began, 3))
@@ -152,8 +160,9 @@ class _Run:
     def read_and_store(self, catalog: Catalog, paths: list[Path | str]) -> None:
         hashes = catalog.article_hashes()
         self.fresh = not hashes
-        if not index.exists(self.index_dir):  # a search during a first run finds nothing, rather than failing
-            index.write(self.index_dir, [])
+        with suppress(index.IndexDamagedError):  # damaged: write_index rebuilds it
+            if not index.exists(self.index_dir):  # a search during a first run finds nothing, rather than failing
+                index.write(self.index_dir, [])
         batch: list[tuple[Article, list[Quote]]] = []
         for article, found in _extracted(self._to_extract(paths, hashes), self.workers):
             if isinstance(found, str):
@@ -166,7 +175,7 @@ class _Run:
 
     def _to_extract(self, paths: list[Path | str], hashes: dict[str, str]) -> Iterator[Article]:
         """The articles to extract: new or changed; unchanged ones are counted and dropped here."""
-        files = list(iter_files(paths))
+        files = list(iter_files(paths, self.failed))
         for done, file in enumerate(files, 1):
             for article in read_file(file, self.failed):
                 where = article.path or article.id
@@ -199,7 +208,8 @@ class _Run:
     def prune(self, catalog: Catalog, paths: list[Path | str]) -> None:
         """Remove the articles read from files under `paths` that this run did not see.
 
-        An article of a file that failed to read this run is kept: a broken file is not a deleted one.
+        An article of a file that failed to read this run, or under a folder that failed to list, is kept: a
+        broken file is not a deleted one.
         """
         roots = [str(p.resolve()) for p in paths if isinstance(p, Path)]
         gone = []
@@ -207,7 +217,7 @@ class _Run:
             if article_id in self.seen or not where:
                 continue
             file = source_file(where)
-            if file in self.failed_files or not any(file == r or file.startswith(r + os.sep) for r in roots):
+            if _under(file, self.failed_files) or not _under(file, roots):
                 continue
             gone.append(article_id)
         if gone:
@@ -216,13 +226,28 @@ class _Run:
             self.touched += gone
 
     def write_index(self, catalog: Catalog) -> None:
-        """Bring Whoosh up to the catalog: this run's articles, then a check of every quote id."""
-        if self.fresh or not index.is_current(self.index_dir):  # or made by an older version of quotes
-            index.build(self.index_dir, catalog.all_quotes(), procs=self.workers, expected=catalog.quote_count())
-        elif self.touched or not index.exists(self.index_dir):
-            index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
-                        procs=self.workers, expected=self.counts["quotes_added"])
-        self.counts["repaired"] = repair(self.index_dir, catalog)
+        """Bring Whoosh up to the catalog: this run's articles, then a check of every quote id.
+
+        Whoosh files that cannot be read (damaged) are rebuilt from the catalog.
+        """
+        try:
+            if self.fresh or not index.is_current(self.index_dir):  # or made by an older version of quotes
+                index.build(self.index_dir, catalog.all_quotes(), procs=self.workers,
+                            expected=catalog.quote_count())
+            elif self.touched or not index.exists(self.index_dir):
+                index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
+                            procs=self.workers, expected=self.counts["quotes_added"])
+            self.counts["repaired"] = repair(self.index_dir, catalog)
+        except index.IndexDamagedError as e:
+            log.warning("%s/: the search index cannot be read (%s): rebuilding it from the catalog",
+                        self.index_dir, e.__cause__)
+            self.counts["repaired"] = index.build(self.index_dir, catalog.all_quotes(), procs=self.workers,
+                                                  expected=catalog.quote_count())
+
+
+def _under(file: str, places: Iterable[str]) -> bool:
+    """Whether a file is one of these files or folders, or lies under one of them."""
+    return any(file == p or file.startswith(p.rstrip(os.sep) + os.sep) for p in places)
 
 
 def repair(index_dir: Path, catalog: Catalog) -> int:
@@ -241,6 +266,31 @@ def repair(index_dir: Path, catalog: Catalog) -> int:
                 index_dir, len(missing), len(extra))
     index.write(index_dir, catalog.get_quotes(missing).values(), delete_ids=extra)
     return len(set(missing) | set(extra))
+
+
+class IndexWriteError(QuotesError):
+    """The index directory cannot be written: it is a file, it is not writable, or the disk is full."""
+
+
+@contextmanager
+def _writing(index_dir: Path) -> Iterator[None]:
+    """Turn a failure to write the index directory into one IndexWriteError naming it and the fix.
+
+    Articles that cannot be read are reported and skipped where they are read; an OSError (or SQLite's
+    error for a full disk or a read-only file) that reaches here is the index directory's.
+    """
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as e:
+        if index_dir.exists() and not index_dir.is_dir():
+            why = "it is a file, not a directory"
+        elif isinstance(e, OSError):
+            why = (e.strerror or str(e)) + (f" ({e.filename})" if e.filename else "")
+        else:
+            why = str(e)
+        full = (isinstance(e, OSError) and e.errno == errno.ENOSPC) or "full" in str(e)
+        fix = "free some space and run it again" if full else "give a directory you can write with --index-dir DIR"
+        raise IndexWriteError(f"cannot write the index at {index_dir}/: {why}; {fix}") from e
 
 
 def _open_catalog(path: Path, rebuild: bool) -> Catalog:
@@ -273,12 +323,15 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
             yield article, _extract_one(article.text)
         return
     context = multiprocessing.get_context("forkserver")  # workers inherit no open file, lock or thread
-    context.set_forkserver_preload(["quotes.pipeline"])
+    context.set_forkserver_preload(POOL_PRELOAD)
+    with _sigint_held(ignore=True):  # inherited by the fork server and its workers: Ctrl-C is this process's
+        forkserver.ensure_running()
     pending: deque[tuple[list[Article], Future[list[list[Quote] | str]]]] = deque()
     try:
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for chunk in _chunks(chain(head, articles), CHUNK_ARTICLES):
-                pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
+                with _sigint_held():  # a submit may start a worker: Ctrl-C then would orphan it half started
+                    pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
                 while len(pending) > 4 * workers or (pending and pending[0][1].done()):
                     chunk_done, future = pending.popleft()
                     yield from zip(chunk_done, future.result(), strict=True)
@@ -288,6 +341,29 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
     except BrokenProcessPool as e:
         raise QuotesError("an extraction worker died (out of memory?); the articles done so far are kept: "
                           "run again, or with --workers 1") from e
+
+
+@contextmanager
+def _sigint_held(ignore: bool = False) -> Iterator[None]:
+    """Ctrl-C held off for the while: ignored (processes started meanwhile keep ignoring it), else raised at
+    the end as KeyboardInterrupt.
+
+    Ctrl-C reaches every process of the terminal's group. A fork server interrupted while it imports the
+    pipeline, or a worker, printed a traceback of its own, and a worker whose start was interrupted was
+    left behind to print one; the run's process alone should answer (see the CLI), and shutting its pool
+    down ends the workers.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN if ignore else lambda signum, _: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

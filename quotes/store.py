@@ -32,6 +32,8 @@ _QUOTE_FIELDS = [f.name for f in fields(Quote)]
 _KEY_COLUMNS = ("speaker_key", "text_key", "mention_key")  # derived from the Quote, for lookups
 _ARTICLE_META = ("title", "author", "publisher", "published", "url")
 _HEX = re.compile(r"[0-9a-f]+")
+# What SQLite says when it cannot make the files a WAL database needs beside it (a read-only directory).
+_READ_ONLY = re.compile(r"readonly|read-only|unable to open")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -218,20 +220,40 @@ class Catalog:
                 raise NoIndexError(self.index_dir)
             self.index_dir.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(self.path)
-            self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
+            try:
+                self._db = self._connect(str(self.path), create=create)
+            except sqlite3.OperationalError as e:
+                if create or not _READ_ONLY.search(str(e)):
+                    raise
+                # A directory this process cannot write (a shared index): SQLite opens a WAL database there
+                # only as immutable, since it cannot make the -shm file that readers share.
+                self._db = self._connect(self.path.absolute().as_uri() + "?mode=ro&immutable=1", create=False)
+            self._migrate()
+        except sqlite3.OperationalError as e:
+            how = "write" if create else "open"
+            raise QuotesError(f"cannot {how} the catalog {self.path}: {e}; check that you may {how} "
+                              f"{self.index_dir}/, or give another directory with --index-dir DIR") from e
+        except sqlite3.DatabaseError as e:  # not a database, or a damaged one
+            raise QuotesError(f"{self.path}: not a readable quotes catalog ({e}): run `quotes index --rebuild` "
+                              "on your articles to make it again") from e
+
+    @staticmethod
+    def _connect(database: str, *, create: bool) -> sqlite3.Connection:
+        db = sqlite3.connect(database, uri=database.startswith("file:"))
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
             # In WAL mode NORMAL loses no commit when a process is killed, only on power loss; FULL would
             # fsync every commit, which costs more than extracting a batch of short articles.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
             if create:
-                with self._db:
-                    self._db.executescript(_SCHEMA)
-            self._migrate()
-        except sqlite3.DatabaseError as e:
-            raise QuotesError(f"{self.path}: not a readable quotes catalog ({e}): delete {self.index_dir}/ "
-                              "and run `quotes index` again") from e
+                with db:
+                    db.executescript(_SCHEMA)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _migrate(self) -> None:
         """Bring a catalog of an earlier schema up to this one (adds and fills the key columns)."""

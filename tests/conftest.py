@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 import quotes
@@ -20,3 +23,18 @@ def extract_calls(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(quotes, "extract", counting)
     return calls
+
+
+@pytest.fixture
+def unlistable(monkeypatch) -> Callable[[str], None]:
+    """Makes folders of a name fail to list with Permission denied, as chmod 000 does for anyone but root."""
+    names: set[str] = set()
+    listdir = Path.iterdir
+
+    def iterdir(self: Path):
+        if self.name in names:
+            raise PermissionError(13, "Permission denied", str(self))
+        return listdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    return names.add

@@ -62,7 +62,7 @@ def test_plain_text_articles(raw: str, title: str | None, body: str) -> None:
     assert (article.title, article.text) == (title, body)
 
 
-def test_jsonl_with_aliases(tmp_path: Path) -> None:
+def test_jsonl_with_aliases(tmp_path: Path, caplog) -> None:
     lines = [
         {"id": "a1", "text": "One.", "source": "The Times", "date": "September 12, 2016", "author": "A. B."},
         {"url": "https://x.example/2", "text": "Two.", "publication_date": "2016-09-13T10:00:00Z"},
@@ -75,9 +75,10 @@ def test_jsonl_with_aliases(tmp_path: Path) -> None:
     assert [(a.id, a.publisher, a.published, a.path) for a in articles] == [
         ("a1", "The Times", "2016-09-12", f"{file}:1"),
         ("https://x.example/2", None, "2016-09-13", f"{file}:2"),
-        (f"{file}:3", "Post", "someday", f"{file}:3"),
+        (f"{file}:3", "Post", None, f"{file}:3"),
     ]
     assert articles[0].author == "A. B."
+    assert f"{file}:3: published date 'someday' not understood" in caplog.text
 
 
 def test_malformed_line_reported_with_number_others_read(tmp_path: Path) -> None:
@@ -88,6 +89,16 @@ def test_malformed_line_reported_with_number_others_read(tmp_path: Path) -> None
     assert [where for where, _ in errors] == [f"{file}:2", f"{file}:4"]
     assert "malformed JSON" in errors[0][1]
     assert '"text"' in errors[1][1]
+
+
+def test_a_json_file_of_one_object_over_several_lines_is_one_article(tmp_path: Path) -> None:
+    good, bad = tmp_path / "one.json", tmp_path / "broken.json"
+    good.write_text(json.dumps({"id": "p1", "text": "One.", "published": "2016-10-01"}, indent=2), encoding="utf-8")
+    bad.write_text('{\n  "id": "p2",\n  "text": "Two."\n  "title": "x"\n}\n', encoding="utf-8")
+    articles, errors = collect([good, bad])
+    assert [(a.id, a.text, a.published, a.path) for a in articles] == [("p1", "One.", "2016-10-01", f"{good}:1")]
+    assert [where for where, _ in errors] == [f"{bad}:4"]  # one error for the file, at its line
+    assert "malformed JSON" in errors[0][1]
 
 
 def test_undecodable_bytes_fall_back_to_cp1252(tmp_path: Path, caplog) -> None:
@@ -119,6 +130,29 @@ def test_folder_recursion_sorted_hidden_and_unknown_skipped(tmp_path: Path) -> N
     assert [Path(a.path).relative_to(tmp_path).as_posix() for a in articles] == ["a.txt", "b/two.txt"]
 
 
+def test_symlinks_are_read_once_by_their_target_and_broken_ones_reported(tmp_path: Path) -> None:
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "one.txt").write_text('"We go," Ann Lee said on Monday.', encoding="utf-8")
+    (tmp_path / "news" / "again").symlink_to(tmp_path / "news")  # a loop: news/again/again/...
+    (tmp_path / "alias.txt").symlink_to(tmp_path / "news" / "one.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "notes.md").symlink_to(tmp_path / "nowhere.md")  # not an article: ignored as notes.md would be
+    articles, errors = collect([tmp_path])
+    assert [a.path for a in articles] == [str(tmp_path / "news" / "one.txt")]
+    assert [where for where, _ in errors] == [str(tmp_path / "gone.txt")]
+    assert "broken symbolic link" in errors[0][1]
+
+
+def test_a_folder_that_cannot_be_listed_is_reported_and_the_rest_read(tmp_path: Path, unlistable) -> None:
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.txt").write_text(f'"Yes," {name.upper()}nn Lee said on Monday.', encoding="utf-8")
+    unlistable("b")
+    articles, errors = collect([tmp_path])
+    assert [Path(a.path).parent.name for a in articles] == ["a", "c"]
+    assert errors == [(str(tmp_path / "b"), "cannot list the folder (Permission denied); check its permissions")]
+
+
 def test_missing_path_raises(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="no such file or folder"):
         list(read_articles([tmp_path / "nope.jsonl"]))
@@ -136,7 +170,11 @@ def test_reader_table_is_by_suffix() -> None:
         ("12 September 2016", "2016-09-12"),
         ("Mon, 12 Sep 2016 10:00:00 GMT", "2016-09-12"),
         ("09/12/2016", "2016-09-12"),
-        ("not a date", "not a date"),
+        ("2016", "2016"),
+        ("2016-10", "2016-10"),
+        ("not a date", None),  # kept, it would pass `--since` ("n" > "2") and sort first by date
+        ("13/45/2016", None),
+        ("2016-13", None),
         (None, None),
     ],
 )

@@ -174,3 +174,16 @@ def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0
     assert "Example: quotes " + command in " ".join(result.stdout.split())
+
+
+def test_ctrl_c_during_index_is_one_line_saying_that_a_rerun_finishes(runner, seeds, tmp_path, monkeypatch):
+    from quotes import indexer
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexer, "index_paths", interrupted)
+    result = runner.invoke(app, ["index", str(seeds), "--index-dir", str(tmp_path / "ix")])
+    assert result.exit_code == 130
+    assert result.stderr == ("error: interrupted; what was committed is kept (an index run loses at most its last "
+                             "batch): run the command again to finish\n")

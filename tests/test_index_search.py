@@ -271,3 +271,15 @@ def test_an_index_of_no_quotation_answers_nothing(tmp_path):
     results = find("stargate", index_dir=tmp_path / "ix")
     assert (results.total, results.hits, results.suggestion) == (0, (), None)
     assert speakers("stargate", index_dir=tmp_path / "ix") == []
+
+
+def test_a_later_segment_without_dates_or_speakers_is_searched(ix):
+    """A daily run whose articles have no date (or no attributed quote) writes a segment without those
+    columns; the index must still group, sort and filter across segments (#5)."""
+    undated = Article("a2", TEXT, title="Reprint")  # the same quotations, no date, reprinted
+    index.write(ix, article_quotes(undated, [Quote(**{**x.to_dict(), "speaker": None}) for x in QUOTES]))
+    hits = search("taxes", index_dir=ix)
+    assert [h.article_id for h in hits] == ["a1"]  # the dated first printing
+    assert [h.article_id for h in find("taxes", index_dir=ix, sort="date").hits] == ["a1"]
+    assert find("taxes", index_dir=ix, since="2025").total == 1
+    assert [(s.speaker, s.count) for s in speakers("taxes", index_dir=ix)] == [("Theresa May", 1)]

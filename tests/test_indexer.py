@@ -98,6 +98,17 @@ def test_prune_keeps_the_articles_of_a_file_that_failed_to_read(tmp_path, corpus
     assert "binary" in report.errors[0] and str(corpus / "one.txt") in state(ix)[0]
 
 
+def test_prune_keeps_the_articles_of_a_folder_that_failed_to_list(tmp_path, corpus, unlistable):
+    ix = tmp_path / "ix"
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "three.txt").write_text(text(3), encoding="utf-8")
+    index_paths([corpus], ix, workers=1)
+    unlistable("sub")
+    report = index_paths([corpus], ix, workers=1, prune=True)
+    assert (report.failed, report.removed, report.unchanged) == (1, 0, 5)
+    assert str(corpus / "sub" / "three.txt") in state(ix)[0]
+
+
 def test_rebuild_extracts_everything_again_to_the_same_quotes(tmp_path, corpus, extract_calls):
     ix = tmp_path / "ix"
     index_paths([corpus], ix, workers=1)
@@ -139,6 +150,21 @@ def test_whoosh_is_checked_by_ids_not_counts_and_repaired(tmp_path, corpus):
     _, quote_ids, doc_ids = state(ix)
     assert quote_ids == doc_ids and len(doc_ids) == 10
     assert search("stray", index_dir=ix) == []
+
+
+def test_ctrl_c_while_the_pool_starts_is_the_main_process_alone_to_handle(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group: the fork server, still importing the pipeline,
+    printed a KeyboardInterrupt traceback of its own. It starts with SIGINT ignored, as do its workers."""
+    (tmp_path / "spy.py").write_text("import os, signal\nopen(os.environ['SPY'], 'w').write("
+                                     "str(signal.getsignal(signal.SIGINT) == signal.SIG_IGN))\n")
+    corpus = write_jsonl(tmp_path / "many.jsonl", range(40))
+    code = ("import sys; from quotes import indexer\n"
+            "indexer.POOL_PRELOAD = ['spy', *indexer.POOL_PRELOAD]; indexer.POOL_MIN_ARTICLES = 4\n"
+            f"indexer.index_paths([{str(corpus)!r}], {str(tmp_path / 'ix')!r}, workers=2)")
+    env = {**os.environ, "SPY": str(tmp_path / "spied"),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert (tmp_path / "spied").read_text() == "True"
 
 
 def test_the_process_pool_gives_the_same_quotes_as_one_process(tmp_path, monkeypatch):
@@ -280,3 +306,42 @@ def test_index_reads_json_lines_on_stdin(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert (report["new"], report["failed"]) == (3, 1) and report["errors"][0].startswith("<stdin>:4: malformed")
+
+
+@pytest.mark.parametrize(("fault", "fix"), [("a file", "--index-dir DIR"), ("a full disk", "free some space")])
+def test_an_index_that_cannot_be_written_is_one_line_naming_it(tmp_path, corpus, monkeypatch, fault, fix):
+    ix = tmp_path / "ix"
+    if fault == "a file":
+        ix.write_text("not a directory")
+    else:
+        def full(*args, **kwargs):
+            raise OSError(28, "No space left on device", str(ix / "whoosh" / "seg.trm"))
+
+        monkeypatch.setattr(index, "write", full)
+    result = CliRunner().invoke(app, ["index", str(corpus), "--index-dir", str(ix), "-w", "1"])
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: cannot write the index at {ix}/") and fix in line, line
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("part", "command"), [("*.toc", "index"), ("*.trm", "index"), ("*.pst", "reindex")])
+def test_a_damaged_search_index_is_one_line_and_rebuilt_from_the_catalog(tmp_path, corpus, part, command):
+    """Whoosh files are derived data: damaged (a disk error, a half copy), they are rebuilt from the catalog,
+    by `quotes reindex` as the error says, or by the next `quotes index` where it reads the damaged part."""
+    ix = tmp_path / "ix"
+    index_paths([corpus], ix, workers=1)
+    for file in (ix / "whoosh").glob(part):
+        file.write_bytes(os.urandom(64))
+    runner = CliRunner()
+    result = runner.invoke(app, ["search", "bridges", "--index-dir", str(ix)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: the search index at {ix}/ is damaged") and "quotes reindex" in line, line
+    args = ["index", str(corpus)] if command == "index" else ["reindex"]
+    result = runner.invoke(app, [*args, "--index-dir", str(ix), "--json", "-w", "1"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["repaired" if command == "index" else "quotes"] == 10
+    articles, quote_ids, doc_ids = state(ix)
+    assert quote_ids == doc_ids and len(doc_ids) == 10
+    assert len(search("bridges", index_dir=ix, limit=50)) == 5

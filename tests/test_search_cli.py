@@ -174,6 +174,9 @@ def test_limit_and_page_with_the_total_shown(run):
     table = run("search", "*", "--limit", "3", "--page", "3")
     assert table.exit_code == 0
     assert "7 quotations for '*', 7-7 (page 3 of 3)" in " ".join(table.stdout.split())
+    past = run("search", "*", "--limit", "3", "--page", "9", "--json")
+    assert past.exit_code == 0 and past.stdout == ""
+    assert past.stderr.strip() == "7 quotations for '*'; page 9 is past the last page (3)"
 
 
 # -- results --------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from quotes.model import Article, Quote
+from quotes.model import Article, Quote, QuotesError
 from quotes.paths import NoIndexError, resolve_index_dir
 from quotes.store import (
     AmbiguousQuoteIdError,
@@ -210,3 +210,33 @@ def test_a_catalog_of_schema_1_gets_the_key_columns(tmp_path):
     db = sqlite3.connect(tmp_path / "ix" / "catalog.sqlite3")
     assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     db.close()
+
+
+def test_a_damaged_catalog_names_the_fix_that_keeps_the_directory(tmp_path):
+    with Catalog(tmp_path, create=True):
+        pass
+    (tmp_path / "catalog.sqlite3").write_bytes(b"garbage" * 200)
+    with pytest.raises(QuotesError) as raised:
+        Catalog(tmp_path)
+    message = str(raised.value)
+    assert "not a readable quotes catalog" in message and "quotes index --rebuild" in message
+    assert "delete" not in message
+
+
+def test_a_catalog_in_a_directory_one_cannot_write_is_read(tmp_path, monkeypatch):
+    """SQLite cannot open a WAL catalog in a read-only directory (no -shm file can be made) except as
+    immutable; a search of a shared, read-only index must still work (#5)."""
+    with Catalog(tmp_path, create=True) as catalog:
+        catalog.upsert_article(Article("a1", TEXT), [q("We ship it,", "Sam Altman")])
+    connect = sqlite3.connect
+
+    def read_only(database, *args, **kwargs):  # as SQLite answers in a directory without write permission
+        if "immutable=1" not in str(database):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    with Catalog(tmp_path) as catalog:
+        assert catalog.stats().quotes == 1
+    with pytest.raises(QuotesError, match=r"cannot write the catalog .*: attempt to write a readonly database"):
+        Catalog(tmp_path, create=True)
