@@ -185,8 +185,10 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     last, n_last = cues[-1]
     cue = " ".join(t.low for t in toks[last : last + n_last])
     for i, n in reversed(cues):
-        if i > 0 and toks[i - 1].low in RELATIVES:
-            continue  # "an architect who said …, saying": a clause about someone else, not the speaker's
+        if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and _aside(toks, i - 1)):
+            # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
+            # quotation in an aside about someone is theirs ("said Beck, who said there were …")
+            continue
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
             span = np_after(toks, i + n, len(toks))
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
@@ -202,6 +204,11 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
         return _Found("cue_before", cue, _span(toks, span))
     span = sentence_subject(toks, last)
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _aside(toks: Sequence[Token], relative: int) -> bool:
+    """Whether toks[relative] opens an aside about the person before it: ", who" (not "a woman who")."""
+    return toks[relative].low == "who" and relative > 0 and toks[relative - 1].text == ","
 
 
 def dash_credit(ctx: ArticleContext, q: Quotation) -> _Found | None:

@@ -163,6 +163,11 @@ def test_quotation_paragraph_after_a_sentence_about_someone():
     assert (q.speaker, q.speaker_mention, q.rule) == ("Richard Viguerie", "Richard Viguerie", "previous_paragraph")
 
 
+def test_quotation_in_an_aside_about_someone_is_theirs():
+    _, aside = quotes.extract('"He is a danger," said Glenn Beck, who said there were "too many disturbing things."')
+    assert (aside.speaker, aside.speaker_mention, aside.rule) == ("Glenn Beck", "Glenn Beck, who", "cue_before")
+
+
 def test_noun_like_cue_right_after_a_quotation():
     (q,) = quotes.extract('"He has a lot of the appeal Reagan had," Viguerie notes.')
     assert (q.speaker, q.cue) == ("Viguerie", "notes")
