@@ -61,7 +61,7 @@ CUE_PHRASES = (("according", "to"),)
 # Reporting verbs of two words: the speaker stands before them as before any verb.
 VERB_PHRASES = (
     ("pointed", "out"), ("points", "out"), ("point", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"),
-    ("chimed", "in"),
+    ("chimed", "in"), ("put", "it"), ("puts", "it"),  # "as The Post's Ruth Marcus puts it, …"
 )
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
 
