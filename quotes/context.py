@@ -37,6 +37,8 @@ from quotes.phrases import (
 from quotes.quotations import paragraph_starts
 
 _WORDS = re.compile(r"[a-z]+")
+# A possessive inside a speaker's phrase: what follows it is the speaker ("CNBC's Becky Quick").
+_OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -165,6 +167,9 @@ class ArticleContext:
         words = mention.split()
         if len(words) > 1 and words[-1].lower() in RELATIVES:  # "Trump, who" -> "Trump"
             mention = " ".join(words[:-1]).rstrip(",")
+        owner = _OWNER.search(mention)
+        if owner:
+            mention = mention[owner.end() :]  # "The Post's Ruth Marcus" -> "Ruth Marcus"
         low = mention.lower()
         bare = low[:-2] if low.endswith(("’s", "'s")) else low
         if bare in SUBJECT_PRONOUNS:
