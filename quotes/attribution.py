@@ -147,9 +147,10 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
             return _Found("cue_after", cue, _span(toks, after)) if after else None
         # the speaker's phrase opens the tail (`"…," Tulsa police Chief Chuck Jordan said`), or stands
         # after a comma with a pronoun or name (`"…" to drive up the price, she said`)
-        lead = toks[: span[0]]
+        start = 1 if toks[0].low == "as" else 0  # `"…," as a Homeland Security memo put it`
+        lead = toks[start : span[0]]
         if len(lead) <= CUE_AFTER_LEAD and all(_describes(t) for t in lead):
-            return _Found("cue_after", cue, _span(toks, (0, span[1])))
+            return _Found("cue_after", cue, _span(toks, (start, span[1])))
         if lead and lead[-1].text == "," and (toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap):
             return _Found("cue_after", cue, _span(toks, span))
         return None
