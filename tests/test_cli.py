@@ -116,6 +116,16 @@ def test_a_missing_index_from_the_environment(runner, tmp_path, monkeypatch):
     assert result.stderr == f"error: no index at {tmp_path / 'envix'}/: run `quotes index` first\n"
 
 
+@pytest.mark.parametrize("command", [["search", "Stargate"], ["speakers", "Stargate"]])
+def test_a_deleted_search_index_with_its_catalog_kept_suggests_reindex(runner, ix, command):
+    shutil.rmtree(ix / "whoosh")
+    result = runner.invoke(app, [*command, "--index-dir", str(ix)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: the search index in {ix}/ is missing but its catalog is there: run "
+                             f"`quotes reindex --index-dir {ix}` to rebuild it from the catalog, without "
+                             "extracting again\n")
+
+
 def test_the_index_dir_comes_from_the_environment(runner, ix, monkeypatch):
     monkeypatch.setenv("QUOTES_INDEX", str(ix))
     result = runner.invoke(app, ["stats", "--json"])
