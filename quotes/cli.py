@@ -10,8 +10,10 @@ is imported for a search: NLTK loads only when a command extracts (see quotes/__
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -58,7 +60,7 @@ class _OneLineUsageErrors(TyperGroup):
         return name, command, rest
 
     def invoke(self, ctx: Any) -> Any:
-        with _usage_reported(ctx):
+        with _usage_reported(ctx), _output_reported():
             return super().invoke(ctx)
 
 
@@ -471,6 +473,27 @@ def _good_value(param: Any) -> str | None:
         return str(choices[0])
     low = getattr(param.type, "min", None)
     return None if low is None else str(low)
+
+
+@contextmanager
+def _output_reported() -> Iterator[None]:
+    """Turn a failure to write the output (`> file` on a full disk) into one stderr line and status 1.
+
+    The library reports its own files as QuotesErrors, so what reaches here is the command's output.
+    A closed pipe (`| head`) is left to typer, which exits quietly.
+    """
+    try:
+        yield
+    except OSError as e:
+        if e.errno == errno.EPIPE:
+            raise
+        try:  # what stdout still buffers goes nowhere, so that the exit does not fail writing it again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # no file descriptor: a test runner's captured output
+            pass
+        if e.filename:
+            _fail(f"{e.filename}: {e.strerror or e}; check that it exists and can be read and written")
+        _fail(f"cannot write the output: {e.strerror or e}; free some space or send it elsewhere")
 
 
 def _fail(message: str, code: int = 1) -> None:

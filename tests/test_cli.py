@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -240,3 +243,15 @@ def test_a_usage_error_is_one_line_with_the_fix_and_exit_2(runner, ix, args, say
 def test_no_command_at_all_still_prints_the_help(runner):
     result = runner.invoke(app, [])
     assert "Usage: quotes" in " ".join(result.output.split()) and "search" in result.output
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+@pytest.mark.parametrize("command", [["stats"], ["search", "Stargate", "--json"], ["speakers", "--json"]])
+def test_output_to_a_full_disk_is_one_line_not_a_traceback(ix, command):
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "quotes", *command, "--index-dir", str(ix)], stdout=full,
+                             stderr=subprocess.PIPE, text=True, check=False)
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[-1] == ("error: cannot write the output: No space left on device; free some "
+                                           "space or send it elsewhere")
+    assert "Traceback" not in run.stderr and len(run.stderr.splitlines()) <= 2  # search adds its summary line
