@@ -314,7 +314,7 @@ def _json_article(item: Any, source: str, number: int, report: OnError) -> Artic
         return None
     text = item.get("text")
     if not isinstance(text, str) or not text.strip():
-        report(where, 'no "text"; give each article its body under the key "text"')
+        report(where, _unusable_text(item))
         return None
     fields = {name: _first(item, keys) for name, keys in _KEYS.items()}
     given = fields["published"]
@@ -324,6 +324,32 @@ def _json_article(item: Any, source: str, number: int, report: OnError) -> Artic
                     where, given)
     article_id = _scalar(item.get("id")) or fields["url"] or where
     return Article(id=article_id, text=text.replace("\r\n", "\n"), path=where, **fields)
+
+
+def _unusable_text(item: dict[str, Any]) -> str:
+    """Why an object gives no article text, and what to write instead."""
+    if "text" in item:
+        text = item["text"]
+        if isinstance(text, str):
+            return '"text" is empty; put the article\'s body under "text"'
+        shown = f" ({json.dumps(text)})" if isinstance(text, int | float) else ""
+        return (f'"text" must be a string, not {_json_type(text)}{shown}; put the article\'s body under "text" '
+                'as a string')
+    wrapper = next((key for key, value in item.items()
+                    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value)), None)
+    if wrapper is not None:  # an export's envelope: {"articles": [{...}, ...]}
+        return (f'an object holding articles under "{wrapper}", not an article: write each article as its own '
+                'object with its body under "text" (one a line, or a .json array of them)')
+    return 'no "text"; give each article its body under the key "text"'
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a decoded value's type: "a number", "an array", "null"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    return {int: "a number", float: "a number", list: "an array", dict: "an object"}.get(type(value), "a string")
 
 
 def _first(item: dict[str, Any], keys: tuple[str, ...]) -> str | None:

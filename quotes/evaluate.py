@@ -121,10 +121,38 @@ def read_gold(path: str | Path) -> Iterable[dict[str, Any]]:
                 continue
             try:
                 article = json.loads(line)
-                article["text"], article["attributions"]  # noqa: B018 - both keys are required
-            except (json.JSONDecodeError, KeyError, TypeError) as e:
-                raise GoldError(f"{p}:{n}: not a gold article ({e}): each line needs `text` and `attributions`") from e
+            except json.JSONDecodeError as e:
+                problem: str | None = f"malformed JSON: {e}"
+            else:
+                problem = _gold_problem(article)
+            if problem:
+                raise GoldError(f"{p}:{n}: not a gold article ({problem}): each line needs `text` and "
+                                "`attributions` as PolNeAR's gold files have them")
             yield article
+
+
+def _gold_problem(article: Any) -> str | None:
+    """What keeps a decoded line from being a gold article that `evaluate` can read, or None."""
+    if not isinstance(article, dict):
+        return f"a JSON object a line, not {'an array' if isinstance(article, list) else type(article).__name__}"
+    for key, kind, name in (("text", str, "a string"), ("attributions", list, "a list")):
+        if key not in article:
+            return f'no "{key}"'
+        if not isinstance(article[key], kind):
+            return f'"{key}" must be {name}'
+    for i, gold in enumerate(article["attributions"], 1):
+        if not isinstance(gold, dict):
+            return f"attribution {i} must be an object"
+        for key in ("content", "source"):
+            required = key == "content" and gold.get("direct")
+            if (required or gold.get(key) is not None) and not _spans(gold.get(key)):
+                return f'attribution {i}: "{key}" must be a list of [start, end] spans'
+    return None
+
+
+def _spans(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(s, list) and len(s) == 2 and all(isinstance(x, int) for x in s) for s in value)
 
 
 def evaluate(path: str | Path, limit: int | None = None) -> Evaluation:

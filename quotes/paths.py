@@ -39,11 +39,18 @@ def whoosh_path(index_dir: Path) -> Path:
 
 
 class NoIndexError(QuotesError):
-    """There is no index (or only half of one) in the directory a command was asked to read."""
+    """There is no index (or only half of one) in the directory a command was asked to read.
+
+    Where the catalog is there and only the Whoosh index is gone (deleted, not copied), the fix is
+    `quotes reindex`, which rebuilds it from the catalog without extracting any article again.
+    """
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = index_dir
-        command = "quotes index"
-        if index_dir != resolve_index_dir():  # `quotes index` alone would build it elsewhere
-            command += f" --index-dir {index_dir}"
-        super().__init__(f"no index at {index_dir}/: run `{command}` first")
+        option = f" --index-dir {index_dir}" if index_dir != resolve_index_dir() else ""  # else built elsewhere
+        if catalog_path(index_dir).is_file():
+            message = (f"the search index in {index_dir}/ is missing but its catalog is there: run "
+                       f"`quotes reindex{option}` to rebuild it from the catalog, without extracting again")
+        else:
+            message = f"no index at {index_dir}/: run `quotes index{option}` first"
+        super().__init__(message)

@@ -32,6 +32,7 @@ _QUOTE_FIELDS = [f.name for f in fields(Quote)]
 _KEY_COLUMNS = ("speaker_key", "text_key", "mention_key")  # derived from the Quote, for lookups
 _ARTICLE_META = ("title", "author", "publisher", "published", "url")
 _HEX = re.compile(r"[0-9a-f]+")
+_SQLITE_MAX_INTEGER = 2**63 - 1  # a LIMIT above it overflows; nothing holds that many rows anyway
 # What SQLite says when it cannot make the files a WAL database needs beside it (a read-only directory).
 _READ_ONLY = re.compile(r"readonly|read-only|unable to open")
 
@@ -417,7 +418,8 @@ class Catalog:
         """Canonical speakers with their number of quotations and other name forms, most quoted first."""
         rows = self._db.execute(  # a quotation printed by several articles counts once
             "SELECT speaker_key, COUNT(DISTINCT text_key) AS n FROM quotes WHERE speaker_key IS NOT NULL "
-            "GROUP BY speaker_key ORDER BY n DESC, speaker_key LIMIT ?", (-1 if top is None else top,))
+            "GROUP BY speaker_key ORDER BY n DESC, speaker_key LIMIT ?",
+            (-1 if top is None else min(top, _SQLITE_MAX_INTEGER),))
         return self.speaker_counts({r["speaker_key"]: r["n"] for r in rows})
 
     def speaker_counts(self, counts: dict[str, int]) -> list[SpeakerCount]:

@@ -101,6 +101,36 @@ def test_a_json_file_of_one_object_over_several_lines_is_one_article(tmp_path: P
     assert "malformed JSON" in errors[0][1]
 
 
+@pytest.mark.parametrize("line, says", [
+    ({"id": "n", "text": 42},
+     '"text" must be a string, not a number (42); put the article\'s body under "text" as a string'),
+    ({"id": "l", "text": ["One.", "Two."]},
+     '"text" must be a string, not an array; put the article\'s body under "text" as a string'),
+    ({"id": "z", "text": None}, '"text" must be a string, not null; put the article\'s body under "text" as a string'),
+    ({"id": "e", "text": "  "}, '"text" is empty; put the article\'s body under "text"'),
+    ({"id": "t", "title": "x"}, 'no "text"; give each article its body under the key "text"'),
+    ({"articles": [{"text": "One."}, {"text": "Two."}]},
+     'an object holding articles under "articles", not an article: write each article as its own object with '
+     'its body under "text" (one a line, or a .json array of them)'),
+])
+def test_a_json_article_without_usable_text_says_what_is_wrong_and_the_shape_expected(tmp_path: Path, line,
+                                                                                       says) -> None:
+    file = tmp_path / "a.jsonl"
+    file.write_text(json.dumps({"text": "Fine."}) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
+    articles, errors = collect([file])
+    assert [a.text for a in articles] == ["Fine."]
+    assert errors == [(f"{file}:2", says)]
+
+
+def test_a_json_file_wrapping_its_articles_says_the_shape_expected(tmp_path: Path) -> None:
+    file = tmp_path / "export.json"
+    file.write_text(json.dumps({"articles": [{"text": "One."}]}, indent=2), encoding="utf-8")
+    articles, errors = collect([file])
+    assert articles == []
+    assert [(where, msg.split(":")[0]) for where, msg in errors] == [
+        (f"{file}:1", 'an object holding articles under "articles", not an article')]
+
+
 def test_undecodable_bytes_fall_back_to_cp1252(tmp_path: Path, caplog) -> None:
     file = tmp_path / "old.txt"
     file.write_bytes("Caf\xe9 owners say \x93no\x94 to the plan. It failed.".encode("latin-1"))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -116,6 +119,16 @@ def test_a_missing_index_from_the_environment(runner, tmp_path, monkeypatch):
     assert result.stderr == f"error: no index at {tmp_path / 'envix'}/: run `quotes index` first\n"
 
 
+@pytest.mark.parametrize("command", [["search", "Stargate"], ["speakers", "Stargate"]])
+def test_a_deleted_search_index_with_its_catalog_kept_suggests_reindex(runner, ix, command):
+    shutil.rmtree(ix / "whoosh")
+    result = runner.invoke(app, [*command, "--index-dir", str(ix)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: the search index in {ix}/ is missing but its catalog is there: run "
+                             f"`quotes reindex --index-dir {ix}` to rebuild it from the catalog, without "
+                             "extracting again\n")
+
+
 def test_the_index_dir_comes_from_the_environment(runner, ix, monkeypatch):
     monkeypatch.setenv("QUOTES_INDEX", str(ix))
     result = runner.invoke(app, ["stats", "--json"])
@@ -187,3 +200,58 @@ def test_ctrl_c_during_index_is_one_line_saying_that_a_rerun_finishes(runner, se
     assert result.exit_code == 130
     assert result.stderr == ("error: interrupted; what was committed is kept (an index run loses at most its last "
                              "batch): run the command again to finish\n")
+
+
+@pytest.mark.parametrize("args, says", [
+    (["search", "x", "--limit", "0"], "error: --limit must be at least 1 (got 0); try --limit 10"),
+    (["search", "x", "-n", "abc"], "error: --limit must be a whole number of at least 1 (got 'abc'); try --limit 10"),
+    (["search", "x", "--page", "0"], "error: --page must be at least 1 (got 0); try --page 1"),
+    (["search", "x", "--kind", "other"],
+     "error: --kind must be one of direct, partial (got 'other'); try --kind direct"),
+    (["search", "x", "--sort", "best"],
+     "error: --sort must be one of relevance, date (got 'best'); try --sort relevance"),
+    (["speakers", "--top", "0"], "error: --top must be at least 1 (got 0); try --top 1"),
+    (["index", "--workers", "0"], "error: --workers must be at least 1 (got 0); try --workers 1"),
+    (["index", "--wait", "-1"], "error: --wait must be at least 0 (got -1.0); try --wait 300.0"),
+])
+def test_a_bad_option_value_is_one_line_naming_the_rule_and_a_good_value(runner, ix, args, says):
+    result = runner.invoke(app, [*args, "--index-dir", str(ix)])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", says + "\n")
+
+
+@pytest.mark.parametrize("args, says", [
+    (["search", "x", "--bogus"], ("no option --bogus", "`quotes search --help` lists the options")),
+    (["search", "x", "--limt", "3"], ("no option --limt", "did you mean --limit?")),
+    (["search", "x", "--index-dir", "ix", "--limit"], ("'--limit' requires an argument", "search --help`")),
+    (["show"], ("show` needs QUOTE_ID", "e.g. `quotes show 3f2a9c`")),
+    (["search"], ("search` needs QUERY", "e.g. `quotes search")),
+    (["serch", "x"], ("no such command 'serch'", "did you mean 'search'?")),
+    (["frobnicate"], ("no such command 'frobnicate'", "`quotes --help` lists the commands")),
+    (["-v"], ("missing command", "`quotes --help` lists the commands")),
+    (["--bogus"], ("no option --bogus for `quotes`",)),
+])
+def test_a_usage_error_is_one_line_with_the_fix_and_exit_2(runner, ix, args, says):
+    with_index = args[0] in ("search", "show") and "--index-dir" not in args
+    result = runner.invoke(app, [*args, "--index-dir", str(ix)] if with_index else args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: ")
+    assert all(s in result.stderr for s in says), result.stderr
+    assert "Usage:" not in result.stderr and "╭" not in result.stderr
+
+
+def test_no_command_at_all_still_prints_the_help(runner):
+    result = runner.invoke(app, [])
+    assert "Usage: quotes" in " ".join(result.output.split()) and "search" in result.output
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+@pytest.mark.parametrize("command", [["stats"], ["search", "Stargate", "--json"], ["speakers", "--json"]])
+def test_output_to_a_full_disk_is_one_line_not_a_traceback(ix, command):
+    with open("/dev/full", "w") as full:
+        run = subprocess.run([sys.executable, "-m", "quotes", *command, "--index-dir", str(ix)], stdout=full,
+                             stderr=subprocess.PIPE, text=True, check=False)
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[-1] == ("error: cannot write the output: No space left on device; free some "
+                                           "space or send it elsewhere")
+    assert "Traceback" not in run.stderr and len(run.stderr.splitlines()) <= 2  # search adds its summary line

@@ -90,6 +90,26 @@ def test_cli_evaluate_missing_file(tmp_path):
     assert result.stderr.strip().startswith("error: no gold file at")
 
 
+@pytest.mark.parametrize("line, problem", [
+    ('{"text": "x"}', 'no "attributions"'),
+    ('{"text": 5, "attributions": []}', '"text" must be a string'),
+    ('{"text": "x", "attributions": 5}', '"attributions" must be a list'),
+    ('{"text": "x", "attributions": [5]}', 'attribution 1 must be an object'),
+    ('{"text": "x", "attributions": [{"direct": true, "content": 5}]}',
+     'attribution 1: "content" must be a list of [start, end] spans'),
+    ('{"text": "x", "attributions": [{"direct": true, "content": [[0, 1]], "source": [3]}]}',
+     'attribution 1: "source" must be a list of [start, end] spans'),
+    ('[1, 2]', "a JSON object a line, not an array"),
+])
+def test_a_malformed_gold_line_is_one_line_naming_what_is_wrong(tmp_path, line, problem):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", str(path)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: {path}:1: not a gold article ({problem}): each line needs `text` and "
+                             "`attributions` as PolNeAR's gold files have them\n")
+
+
 @pytest.fixture(scope="module")
 def dev_metrics():
     return evaluate(DEV).metrics()

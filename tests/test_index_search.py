@@ -83,7 +83,7 @@ def test_search_without_an_index_raises_no_index_error(tmp_path):
         search("x", index_dir=tmp_path / "none")
     with Catalog(tmp_path / "half", create=True):
         pass
-    with pytest.raises(NoIndexError):  # a catalog without its Whoosh index
+    with pytest.raises(NoIndexError, match="run `quotes reindex --index-dir"):  # a catalog without its Whoosh index
         search("x", index_dir=tmp_path / "half")
     with pytest.raises(NoIndexError):
         stats(tmp_path / "none")

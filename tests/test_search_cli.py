@@ -282,6 +282,12 @@ def test_speakers_with_counts_and_other_name_forms(run):
     assert "Mr. Sanders" in table.stdout and "Masayoshi Son" not in table.stdout
 
 
+def test_speakers_top_larger_than_sqlite_can_hold_lists_them_all(run):
+    result = run("speakers", "--top", str(2**64), "--json")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert len(result.stdout.splitlines()) == len(run("speakers", "--json").stdout.splitlines())
+
+
 def test_speakers_of_a_query(run):
     result = run("speakers", "stargate", "--json")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
