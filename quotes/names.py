@@ -24,9 +24,16 @@ TITLES = frozenset(
     candidate nominee congressman congresswoman councilman councilwoman ambassador sheriff officer
     coach pastor king queen prince princess pope former acting deputy assistant associate executive
     vice-president host anchor correspondent reporter columnist economist strategist adviser advisor
-    aide pollster lawyer doctor treasurer superintendent chair-elect
+    aide pollster lawyer doctor treasurer superintendent chair-elect whip alderman alderwoman advocate
+    co-anchor commentator historian researcher scientist author physician surgeon delegate lawmaker
+    legislator comptroller prosecutor detective trooper lieutenant captain sergeant colonel admiral
+    rabbi imam bishop archbishop cardinal reverend publisher producer investor billionaire businessman
+    businesswoman mogul entrepreneur consultant operative organizer activist
     """.split()
 )
+
+# Titles that are also surnames: at the end of a name they are the surname ("Rep. Steve King").
+SURNAME_TITLES = frozenset("king bishop major marshal pope cardinal sheriff judge dean chancellor captain".split())
 
 # Words that can be capitalised at a sentence's start or in a name-like run but never name a person.
 NOT_NAMES = frozenset(
@@ -57,6 +64,10 @@ ORG_WORDS = frozenset(
 # Abbreviations that end with a stop inside a name ("George H.W. Bush", "Martin Luther King Jr.").
 ABBREVIATIONS = frozenset({"jr", "sr", "st", "mt", "ft", "gen", "lt", "col", "sgt", "capt", "adm", "gov",
                            "sen", "rep", "u.s", "h.w"})
+
+# The most words a person's name has ("Martin Luther King Jr.", "George H. W. Bush"): a longer run of
+# capitalised words is a headline in title case ("Donald Trump Just Revealed Who He Would Pick").
+MAX_NAME_WORDS = 4
 
 PRONOUNS_MALE = frozenset({"he", "him", "his"})
 PRONOUNS_FEMALE = frozenset({"she", "her", "hers"})
@@ -104,8 +115,11 @@ MALE_NAMES = frozenset(
 )
 
 _NAME_TOKEN = r"(?:[A-Z][\w’'.-]*|Mc[A-Z]\w*|[A-Z]\.)"
+# White space inside a name: at most one line break (a name never runs across a blank line into the next
+# paragraph: "… Pick For VP" ¶ "Donald Trump spoke").
+_GAP = r"(?:[^\S\n]+\n?|\n)[^\S\n]*"
 NAME_RUN = re.compile(
-    rf"{_NAME_TOKEN}(?:\s+(?:(?:de|da|del|della|van|von|der|den|bin|al|la|le|di|du|dos|ibn)\s+)?{_NAME_TOKEN})*"
+    rf"{_NAME_TOKEN}(?:{_GAP}(?:(?:de|da|del|della|van|von|der|den|bin|al|la|le|di|du|dos|ibn){_GAP})?{_NAME_TOKEN})*"
 )
 
 
@@ -140,8 +154,9 @@ def words_of(name: str) -> tuple[str, ...]:
 def strip_titles(run: str) -> str:
     """The name without the titles and organisations before it: "OpenAI CEO Sam Altman" -> "Sam Altman"."""
     parts = run.split()
-    if parts and parts[-1].strip(".’'").lower() in TITLES:
-        return ""  # "The OpenAI CEO", "Korean President": a description, not a name
+    last = parts[-1].strip(".’'").lower() if parts else ""
+    if last in TITLES and (len(parts) == 1 or last not in SURNAME_TITLES):
+        return ""  # "The OpenAI CEO", "Korean President": a description, not a name (but "Steve King")
     # cut at the last title word: everything before it describes the person ("SoftBank CEO", "Sen.")
     for i in range(len(parts) - 1, -1, -1):
         if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
@@ -217,7 +232,7 @@ class People:
     def add(self, run: str) -> Person | None:
         """Record a name as written (with its titles) and return the person it names."""
         name = strip_titles(run)
-        if not name or name.lower() in NOT_NAMES:
+        if not name or name.lower() in NOT_NAMES or name.count(" ") >= MAX_NAME_WORDS:
             return None
         known = self.lookup(name)
         person: Person | None

@@ -177,6 +177,23 @@ def test_noun_like_cue_right_after_a_quotation():
     assert (q.speaker, q.cue) == ("Viguerie", "notes")
 
 
+def test_a_headline_in_title_case_is_no_persons_name():
+    text = 'Donald Trump Just Revealed Who He Would Pick For VP\n\nDonald Trump spoke. "I have a list," he said.'
+    assert first(text).speaker == "Donald Trump"
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('"It is over," Senate Minority Whip Dick Durbin said.', "Dick Durbin"),
+        ('"We are broke," Chicago Alderman Jason C. Ervin said.', "Jason C. Ervin"),
+        ('"Vote," CBS This Morning co-anchor Gayle King said.', "Gayle King"),
+    ],
+)
+def test_titles_before_a_name_are_not_part_of_it(text, speaker):
+    assert first(text).speaker == speaker
+
+
 def test_pronoun_respects_gender():
     text = 'Hillary Clinton met Donald Trump. "It was fine," she said.'
     assert first(text).speaker == "Hillary Clinton"
