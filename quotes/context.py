@@ -23,6 +23,7 @@ from quotes.names import (
     Person,
     name_runs,
     strip_titles,
+    uncontracted,
 )
 from quotes.phrases import (
     DETERMINERS,
@@ -171,7 +172,7 @@ class ArticleContext:
         if owner:
             mention = mention[owner.end() :]  # "The Post's Ruth Marcus" -> "Ruth Marcus"
         low = mention.lower()
-        bare = low[:-2] if low.endswith(("’s", "'s")) else low
+        bare = uncontracted(low)
         if bare in SUBJECT_PRONOUNS:
             if bare in ("i", "we", "it"):
                 return None

@@ -44,6 +44,7 @@ NOT_NAMES = frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
     god nobody everyone everybody someone somebody anyone anybody none nothing something everything
+    says said is was are were has have had does did can could would should gets got wants
     """.split()
 )
 
@@ -115,6 +116,12 @@ MALE_NAMES = frozenset(
 )
 
 _NAME_TOKEN = r"(?:[A-Z][\w’'.-]*|Mc[A-Z]\w*|[A-Z]\.)"
+# Verbs that a headline in title case capitalises and no name holds (they are NOT_NAMES): a name run
+# stops at them.
+_HEADLINE_VERB = re.compile(
+    r"\b(?:Says|Said|Is|Was|Are|Were|Has|Have|Had|Not|Just|Does|Did|Can|Could|Would|Should|Gets|Got|Wants)\b"
+)
+_CONTRACTION = re.compile(r"['’](?:s|ve|ll|d|m|re)$")
 # White space inside a name: at most one line break (a name never runs across a blank line into the next
 # paragraph: "… Pick For VP" ¶ "Donald Trump spoke").
 _GAP = r"(?:[^\S\n]+\n?|\n)[^\S\n]*"
@@ -125,16 +132,24 @@ NAME_RUN = re.compile(
 
 def name_runs(text: str) -> list[tuple[int, str]]:
     """(offset, words) of every run of capitalised words, cut where a full stop ends a sentence (a stop
-    after an initial or a title such as "Sen." does not)."""
+    after an initial or a title such as "Sen." does not) and at a verb of a title-case headline ("Glenn
+    Beck Says Trump Is …")."""
     runs = []
     for m in NAME_RUN.finditer(text):
-        if "." not in m.group():
+        if "." not in m.group() and not _HEADLINE_VERB.search(m.group()):
             runs.append((m.start(), m.group()))
             continue
         start, pos = m.start(), m.start()
         for tok in re.finditer(r"\S+", m.group()):
             word = tok.group()
+            if _HEADLINE_VERB.fullmatch(word.strip(":,;!?’'\"")):
+                if start != -1 and start < m.start() + tok.start():
+                    runs.append((start, text[start:pos]))
+                start = -1
+                continue
             if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in TITLES | ABBREVIATIONS:
+                if start == -1:
+                    start = m.start() + tok.start()
                 runs.append((start, text[start : m.start() + tok.end() - 1]))
                 start = -1
             elif start == -1:
@@ -143,6 +158,11 @@ def name_runs(text: str) -> list[tuple[int, str]]:
         if start != -1:
             runs.append((start, text[start:pos]))
     return runs
+
+
+def uncontracted(low: str) -> str:
+    """A lower-case word without its contracted verb: "he’s", "i’ve", "we'll", "they’d" -> the pronoun."""
+    return _CONTRACTION.sub("", low) if "’" in low or "'" in low else low
 
 
 @lru_cache(maxsize=65536)
@@ -232,7 +252,7 @@ class People:
     def add(self, run: str) -> Person | None:
         """Record a name as written (with its titles) and return the person it names."""
         name = strip_titles(run)
-        if not name or name.lower() in NOT_NAMES or name.count(" ") >= MAX_NAME_WORDS:
+        if not name or uncontracted(name.lower()) in NOT_NAMES or name.count(" ") >= MAX_NAME_WORDS:
             return None
         known = self.lookup(name)
         person: Person | None

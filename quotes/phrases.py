@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from quotes.names import NOT_NAMES, TITLES
+from quotes.names import NOT_NAMES, TITLES, uncontracted
 
 # Reporting verbs in the forms news copy uses them. Forms that are as often nouns ("reports", "claims",
 # "notes", "answers") are left out: a noun taken for a cue turns its neighbours into a false speaker.
@@ -110,9 +110,9 @@ class Token(NamedTuple):
 
     @property
     def bare(self) -> str:
-        """The word without a contracted "’s" ("He’s" -> "he")."""
-        low = self.low
-        return low[:-2] if low.endswith(("’s", "'s")) else low
+        """The word without a contraction ("He’s" -> "he", "I’ve" -> "i")."""
+        return uncontracted(self.low)
+
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:

@@ -182,6 +182,16 @@ def test_a_headline_in_title_case_is_no_persons_name():
     assert first(text).speaker == "Donald Trump"
 
 
+def test_a_headline_verb_ends_a_name():
+    text = 'Glenn Beck Says Trump Is A Threat\n\n"He is dangerous," Beck said.'
+    assert first(text).speaker == "Glenn Beck"
+
+
+def test_a_contracted_pronoun_is_no_person():
+    text = 'Mr. Tom Smith spoke first. "It is done," I\'ve said before. "It is over," he said.'
+    assert quotes.extract(text)[-1].speaker == "Tom Smith"
+
+
 @pytest.mark.parametrize(
     "text, speaker",
     [
