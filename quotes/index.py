@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from whoosh import highlight, index, query, writing
+from whoosh import columns, highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
@@ -530,9 +530,18 @@ class _Opened:
         return list(find_all_matches(levenshtein_automaton(text, maxdist, prefix).to_dfa(), first_from))
 
     def column(self, name: str) -> Any:
+        """A field's values by document number ("" where a document has none).
+
+        Each segment's column is read on its own: whoosh's reader of several segments leaves out those
+        that have no value in the field (an update of undated articles), so later documents would be
+        read from the wrong segment or past its end.
+        """
         if name not in self._columns:
             reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
-            self._columns[name] = reader.column_reader(name) if reader.doc_count_all() else {}
+            leaves = list(reader.leaf_readers()) if reader.doc_count_all() else []
+            readers = [r.column_reader(name) for r, _ in leaves]
+            self._columns[name] = (readers[0] if len(readers) == 1 else {} if not readers else
+                                   columns.MultiColumnReader(readers, [offset for _, offset in leaves]))
         return self._columns[name]
 
 

@@ -271,3 +271,14 @@ def test_an_index_of_no_quotation_answers_nothing(tmp_path):
     results = find("stargate", index_dir=tmp_path / "ix")
     assert (results.total, results.hits, results.suggestion) == (0, (), None)
     assert speakers("stargate", index_dir=tmp_path / "ix") == []
+
+
+def test_an_update_of_undated_articles_keeps_dates_and_filters_right(ix):
+    """A segment with no date (nor speaker) in it has no such column: the other segments' must not shift."""
+    undated = Article("a2", '"Stargate again," someone said.')
+    index.update(ix, article_quotes(undated, [Quote("Stargate again,", 1, 16, None, None, None, None, "said",
+                                                      "direct", "test", 0.9)]), [])
+    newest = index.search(ix, "stargate", sort="date")
+    assert [h.snippet for h in newest.hits][-1] == "«Stargate» again,"  # undated: last
+    assert index.search(ix, "stargate", filters=index.Filters(since="2025-02")).total == 2
+    assert index.count_speakers(ix, "stargate") == {"masayoshi son": 1, "sam altman": 1}
