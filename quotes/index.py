@@ -16,7 +16,7 @@ import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -247,32 +247,61 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     (newest first, then by relevance) it is the newest.
     """
     opened = _open(index_dir)
-    searcher = opened.searcher
-    q = _expand_fuzzy(parse(text, searcher.schema), opened)
+    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened)
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    results = searcher.search(_filtered(q, filters), limit=None, terms=True)
-    ranked = results.top_n  # (score, docnum), best first
-    order: list[int] | range = range(len(ranked))
+    full, kept = _filtered(q, filters), _kept(opened, filters)
+    if kept and not _is_everything(q):
+        # Filters that columns can test: the query's matches are listed unscored and tested, and only
+        # those kept are scored, with the filters' clauses (which also settle what the test let pass).
+        found = _visit(opened.searcher, full, [d for d in opened.searcher.docs_for_query(q) if kept(d)])
+        ranked = sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
+    else:
+        results = opened.searcher.search(full, limit=None, terms=True)
+        ranked = [(score, d) for score, d in results.top_n if not kept or kept(d)]  # best first
+        found = {d: (score, results.docterms.get(d, [])) for score, d in ranked}
     if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
         dates = opened.column("published")
-        order = sorted(order, key=lambda r: dates[ranked[r][1]] or "", reverse=True)
+        ranked.sort(key=lambda r: dates[r[1]] or "", reverse=True)
     keys = opened.column("text_key")
-    kept = _kept(opened, filters)
-    groups: dict[str, list[int]] = {}  # text_key -> ranks of its documents, first in `order` first
-    for rank in order:
-        docnum = ranked[rank][1]
-        if kept and not kept(docnum):
-            continue
-        groups.setdefault(keys[docnum] or f"#{docnum}", []).append(rank)
+    groups: dict[str, list[int]] = {}  # text_key -> its documents, first in `ranked` first
+    for _, docnum in ranked:
+        groups.setdefault(keys[docnum] or f"#{docnum}", []).append(docnum)
     hits = []
-    for ranks in list(groups.values())[offset:offset + limit]:
-        if sort == "relevance" and len(ranks) > 1:  # show the first printing (as `occurrences` are ordered)
+    for docnums in list(groups.values())[offset:offset + limit]:
+        if sort == "relevance" and len(docnums) > 1:  # show the first printing (as `occurrences` are ordered)
             dates = opened.column("published")
-            ranks = sorted(ranks, key=lambda r: (dates[ranked[r][1]] or "~", ranked[r][1]))
-        hit = results[ranks[0]]
-        hits.append(IndexHit(hit["id"], float(hit.score or 0.0), _snippet(results, hit)))
+            docnums = sorted(docnums, key=lambda d: (dates[d] or "~", d))
+        stored, (score, terms) = opened.searcher.stored_fields(docnums[0]), found[docnums[0]]
+        hits.append(IndexHit(stored["id"], float(score), _snippet(stored["text"], terms)))
     return IndexPage(hits, len(groups))
+
+
+def _visit(searcher: Any, q: query.Query, docnums: Iterable[int]) -> dict[int, tuple[float, list[Any]]]:
+    """The score and matched (field, term) pairs of each of these documents that the query matches, as
+    whoosh's search with `terms=True` finds them; the others are left out.
+
+    The query's matcher is moved to each document in turn (`skip_to`): the cost is that of the
+    documents asked for, not of every document the query matches.
+    """
+    wanted = sorted(set(docnums))
+    found: dict[int, tuple[float, list[Any]]] = {}
+    context = searcher.context(needs_current=True)  # as with terms=True: a filter clause is scored
+    for sub, offset in searcher.leaf_searchers():
+        here = [d - offset for d in wanted if offset <= d < offset + sub.doc_count_all()]
+        if not here:
+            continue
+        matcher = q.matcher(sub, context)
+        leaves = list(matcher.term_matchers())
+        for docnum in here:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                terms = [leaf.term() for leaf in leaves if leaf.is_active() and leaf.id() == docnum]
+                found[docnum + offset] = (float(matcher.score()), terms)
+    return found
 
 
 def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
@@ -443,16 +472,17 @@ def _expand_fuzzy(q: query.Query, opened: _Opened) -> query.Query:
 
 
 def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
-    """The query with the filters (but dates and kind: see `_kept`) as clauses that add nothing to the score.
+    """The query with the filters but dates and kind as clauses (see `_kept` for the speaker's).
 
-    As clauses of the query, filters cost as much as the query matches; as a whoosh `filter` they would
-    first list every document they keep (all of them, for `--kind direct`).
+    ConstantScoreQuery was meant to add nothing to the score, but a search with `terms=True` (or one
+    that needs the current match, as `_visit`) scores it as its clause: a speaker filter adds the score of
+    the speaker's name. Kept so, as the ranking has always been.
     """
     if filters is None:
         return q
     parts: list[query.Query] = []
-    if filters.speaker and filters.speaker.strip():
-        words = [t.text for t in NAME_ANALYZER(filters.speaker)]
+    if _named(filters):
+        words = [t.text for t in NAME_ANALYZER(filters.speaker or "")]
         keys = {*filters.speaker_keys, speaker_key(filters.speaker)} - {None}
         names = [query.Term("speaker_key", k) for k in sorted(str(k) for k in keys)]
         if words:
@@ -474,27 +504,45 @@ def _is_everything(q: query.Query) -> bool:
         isinstance(sub, query.Every) for sub in q.subqueries))
 
 
-def _kept(opened: _Opened, filters: Filters | None) -> Any:
-    """A test of a document number against the filters' dates and kind (None: neither is asked for).
+def _kept(opened: _Opened, filters: Filters | None) -> Callable[[int], bool] | None:
+    """A test of a document number against the filters' speaker, dates and kind (None: none is asked for).
 
-    Both are read from a column for each matching document: as query clauses, a range of dates would be
-    a union of one term per day and a kind a list of half the index, both slow to walk.
-    An undated document fails a date filter.
+    Each is read from a column for each document tested: as query clauses, a range of dates would be a
+    union of one term per day and a kind a list of half the index, both slow to walk, and a speaker a
+    union of postings stepped through in Python. The speaker test lets through every document of the
+    speaker clause of `_filtered` (a name's words are in its speaker_key), and perhaps a few more: a
+    search scores what it keeps with that clause, which drops them. An undated document fails a date
+    filter.
     """
-    if filters is None or not (filters.since or filters.until or filters.kind):
+    if filters is None or not (filters.since or filters.until or filters.kind or _named(filters)):
         return None
     low = date_bound(filters.since) if filters.since else ""
     high = date_bound(filters.until, end=True) if filters.until else "~"
     dated = bool(filters.since or filters.until)
-    dates, kinds = opened.column("published"), opened.column("kind")
+    dates, kinds, speakers = opened.column("published"), opened.column("kind"), opened.column("speaker_key")
+    names, words = set(filters.speaker_keys), [t.text for t in NAME_ANALYZER(filters.speaker or "")]
+    named: dict[str, bool] = {}  # speaker_key -> whether the filter's name may be it
+
+    def speaks(key: str) -> bool:
+        if key not in named:
+            named[key] = bool(key) and (key in names or key == speaker_key(filters.speaker)
+                                        or (bool(words) and all(w in key for w in words)))
+        return named[key]
 
     def keep(docnum: int) -> bool:
         if filters.kind and kinds[docnum] != filters.kind:
+            return False
+        if _named(filters) and not speaks(speakers[docnum]):
             return False
         published = dates[docnum]
         return not dated or (bool(published) and low <= published <= high)
 
     return keep
+
+
+def _named(filters: Filters) -> bool:
+    """Whether the filters name a speaker."""
+    return bool(filters.speaker and filters.speaker.strip())
 
 
 class _Opened:
@@ -597,12 +645,12 @@ def _has_every_field(schema_: Schema) -> bool:
     return set(schema().names()) <= set(schema_.names())
 
 
-def _snippet(results: Any, hit: Any) -> str:
-    """The quote with its matches marked: whole when short, else its best fragments."""
-    text: str = hit["text"]
+def _snippet(text: str, matched: Iterable[tuple[str, Any]]) -> str:
+    """The quote with its matches (the (field, term) pairs its document matched) marked: whole when short,
+    else its best fragments."""
     # Terms matched in the unstemmed `words` (prefix, fuzzy) are stemmed to be marked in the stemmed text.
     terms = set()
-    for field, term in hit.matched_terms():
+    for field, term in matched:
         if field not in ("text", "words"):
             continue
         word = term.decode("utf-8") if isinstance(term, bytes) else str(term)
