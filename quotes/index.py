@@ -262,16 +262,16 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
         found = {d: (score, results.docterms.get(d, [])) for score, d in ranked}
     if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
         dates = opened.column("published")
-        ranked.sort(key=lambda r: dates[r[1]] or "", reverse=True)
+        ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # undated (b"") last
     keys = opened.column("text_key")
-    groups: dict[str, list[int]] = {}  # text_key -> its documents, first in `ranked` first
+    groups: dict[bytes | int, list[int]] = {}  # text_key -> its documents, first in `ranked` first
     for _, docnum in ranked:
-        groups.setdefault(keys[docnum] or f"#{docnum}", []).append(docnum)
+        groups.setdefault(keys[docnum] or docnum, []).append(docnum)
     hits = []
     for docnums in list(groups.values())[offset:offset + limit]:
         if sort == "relevance" and len(docnums) > 1:  # show the first printing (as `occurrences` are ordered)
             dates = opened.column("published")
-            docnums = sorted(docnums, key=lambda d: (dates[d] or "~", d))
+            docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
         stored, (score, terms) = opened.searcher.stored_fields(docnums[0]), found[docnums[0]]
         hits.append(IndexHit(stored["id"], float(score), _snippet(stored["text"], terms)))
     return IndexPage(hits, len(groups))
@@ -311,11 +311,11 @@ def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None
     results = opened.searcher.search(_filtered(q, filters), limit=None, scored=False)
     keys, speakers = opened.column("text_key"), opened.column("speaker_key")
     kept = _kept(opened, filters)
-    quotations: dict[str, set[str]] = defaultdict(set)
+    quotations: dict[bytes, set[bytes]] = defaultdict(set)
     for docnum in results.docs():
         if speakers[docnum] and (not kept or kept(docnum)):
             quotations[speakers[docnum]].add(keys[docnum])
-    counts = {s: len(k) for s, k in quotations.items()}
+    counts = {s.decode("utf-8"): len(k) for s, k in quotations.items()}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -516,21 +516,23 @@ def _kept(opened: _Opened, filters: Filters | None) -> Callable[[int], bool] | N
     """
     if filters is None or not (filters.since or filters.until or filters.kind or _named(filters)):
         return None
-    low = date_bound(filters.since) if filters.since else ""
-    high = date_bound(filters.until, end=True) if filters.until else "~"
+    low = date_bound(filters.since).encode() if filters.since else b""
+    high = date_bound(filters.until, end=True).encode() if filters.until else b"~"
+    kind = filters.kind.encode() if filters.kind else None
     dated = bool(filters.since or filters.until)
     dates, kinds, speakers = opened.column("published"), opened.column("kind"), opened.column("speaker_key")
     names, words = set(filters.speaker_keys), [t.text for t in NAME_ANALYZER(filters.speaker or "")]
-    named: dict[str, bool] = {}  # speaker_key -> whether the filter's name may be it
+    named: dict[bytes, bool] = {}  # speaker_key -> whether the filter's name may be it
 
-    def speaks(key: str) -> bool:
-        if key not in named:
-            named[key] = bool(key) and (key in names or key == speaker_key(filters.speaker)
-                                        or (bool(words) and all(w in key for w in words)))
-        return named[key]
+    def speaks(value: bytes) -> bool:
+        if value not in named:
+            key = value.decode("utf-8")
+            named[value] = bool(key) and (key in names or key == speaker_key(filters.speaker)
+                                          or (bool(words) and all(w in key for w in words)))
+        return named[value]
 
     def keep(docnum: int) -> bool:
-        if filters.kind and kinds[docnum] != filters.kind:
+        if kind and kinds[docnum] != kind:
             return False
         if _named(filters) and not speaks(speakers[docnum]):
             return False
@@ -578,7 +580,9 @@ class _Opened:
         return list(find_all_matches(levenshtein_automaton(text, maxdist, prefix).to_dfa(), first_from))
 
     def column(self, name: str) -> Any:
-        """A field's values by document number ("" where a document has none).
+        """A field's values by document number, as bytes (b"" where a document has none).
+
+        Bytes, not the field's strings: decoding each value cost as much as reading it.
 
         Each segment's column is read on its own: whoosh's reader of several segments leaves out those
         that have no value in the field (an update of undated articles), so later documents would be
@@ -587,7 +591,7 @@ class _Opened:
         if name not in self._columns:
             reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
             leaves = list(reader.leaf_readers()) if reader.doc_count_all() else []
-            readers = [r.column_reader(name) for r, _ in leaves]
+            readers = [r.column_reader(name, translate=False) for r, _ in leaves]
             self._columns[name] = (readers[0] if len(readers) == 1 else {} if not readers else
                                    columns.MultiColumnReader(readers, [offset for _, offset in leaves]))
         return self._columns[name]
