@@ -251,15 +251,21 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     full, kept = _filtered(q, filters), _kept(opened, filters)
+    found: dict[int, tuple[float, list[Any]]] | None  # docnum -> score, matched terms
     if kept and not _is_everything(q):
         # Filters that columns can test: the query's matches are listed unscored and tested, and only
         # those kept are scored, with the filters' clauses (which also settle what the test let pass).
         found = _visit(opened.searcher, full, [d for d in opened.searcher.docs_for_query(q) if kept(d)])
         ranked = sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
-    else:
-        results = opened.searcher.search(full, limit=None, terms=True)
+    else:  # one walk, every match scored: scoring is cheap beside walking a phrase, and sorts them all
+        # The matched terms are recorded during the walk only for a query on positions (a phrase), whose
+        # matcher would walk again to find them; for others the hits shown alone are visited below.
+        positional = _positional(q)
+        collector = opened.searcher.collector(limit=None, terms=positional)
+        opened.searcher.search_with_collector(full, collector, context=_scoring(opened.searcher))
+        results = collector.results()
         ranked = [(score, d) for score, d in results.top_n if not kept or kept(d)]  # best first
-        found = {d: (score, results.docterms.get(d, [])) for score, d in ranked}
+        found = {d: (score, results.docterms.get(d, [])) for score, d in ranked} if positional else None
     if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
         dates = opened.column("published")
         ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # undated (b"") last
@@ -267,12 +273,17 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     groups: dict[bytes | int, list[int]] = {}  # text_key -> its documents, first in `ranked` first
     for _, docnum in ranked:
         groups.setdefault(keys[docnum] or docnum, []).append(docnum)
-    hits = []
+    shown = []
     for docnums in list(groups.values())[offset:offset + limit]:
         if sort == "relevance" and len(docnums) > 1:  # show the first printing (as `occurrences` are ordered)
             dates = opened.column("published")
             docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
-        stored, (score, terms) = opened.searcher.stored_fields(docnums[0]), found[docnums[0]]
+        shown.append(docnums[0])
+    if found is None:
+        found = _visit(opened.searcher, full, shown)
+    hits = []
+    for docnum in shown:
+        stored, (score, terms) = opened.searcher.stored_fields(docnum), found[docnum]
         hits.append(IndexHit(stored["id"], float(score), _snippet(stored["text"], terms)))
     return IndexPage(hits, len(groups))
 
@@ -286,7 +297,7 @@ def _visit(searcher: Any, q: query.Query, docnums: Iterable[int]) -> dict[int, t
     """
     wanted = sorted(set(docnums))
     found: dict[int, tuple[float, list[Any]]] = {}
-    context = searcher.context(needs_current=True)  # as with terms=True: a filter clause is scored
+    context = _scoring(searcher)
     for sub, offset in searcher.leaf_searchers():
         here = [d - offset for d in wanted if offset <= d < offset + sub.doc_count_all()]
         if not here:
@@ -302,6 +313,18 @@ def _visit(searcher: Any, q: query.Query, docnums: Iterable[int]) -> dict[int, t
                 terms = [leaf.term() for leaf in leaves if leaf.is_active() and leaf.id() == docnum]
                 found[docnum + offset] = (float(matcher.score()), terms)
     return found
+
+
+def _scoring(searcher: Any) -> Any:
+    """How a search walks and scores: as whoosh's search with `terms=True` does (and `search` did before
+    #4 took the terms only for the hits shown), where a ConstantScoreQuery is scored as its clause."""
+    return searcher.context(needs_current=True)
+
+
+def _positional(q: query.Query) -> bool:
+    """Whether a query holds a phrase (or another query on word positions)."""
+    return isinstance(q, (query.Phrase, query.Sequence, query.SpanQuery)) or any(
+        _positional(sub) for sub in q.children())
 
 
 def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
