@@ -255,7 +255,7 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     if kept and not _is_everything(q):
         # Filters that columns can test: the query's matches are listed unscored and tested, and only
         # those kept are scored, with the filters' clauses (which also settle what the test let pass).
-        found = _visit(opened.searcher, full, [d for d in opened.searcher.docs_for_query(q) if kept(d)])
+        found = _visit(opened.searcher, full, [d for d in _docs(opened.searcher, q) if kept(d)])
         ranked = sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
     else:  # one walk, every match scored: scoring is cheap beside walking a phrase, and sorts them all
         # The matched terms are recorded during the walk only for a query on positions (a phrase), whose
@@ -313,6 +313,17 @@ def _visit(searcher: Any, q: query.Query, docnums: Iterable[int]) -> dict[int, t
                 terms = [leaf.term() for leaf in leaves if leaf.is_active() and leaf.id() == docnum]
                 found[docnum + offset] = (float(matcher.score()), terms)
     return found
+
+
+def _docs(searcher: Any, q: query.Query) -> list[int]:
+    """The document numbers a query matches, unscored, in order.
+
+    A word (a term per search field) or a fuzzy word's terms are a union of postings: read one term at a
+    time into a set, as whoosh's union matcher steps through them all in Python at twice the cost.
+    """
+    if isinstance(q, query.Or) and not q.minmatch and all(isinstance(sub, query.Term) for sub in q.subqueries):
+        return sorted(set().union(*(searcher.docs_for_query(sub) for sub in q.subqueries)))
+    return list(searcher.docs_for_query(q))
 
 
 def _scoring(searcher: Any) -> Any:
@@ -554,13 +565,16 @@ def _kept(opened: _Opened, filters: Filters | None) -> Callable[[int], bool] | N
                                           or (bool(words) and all(w in key for w in words)))
         return named[value]
 
-    def keep(docnum: int) -> bool:
-        if kind and kinds[docnum] != kind:
+    named_one = _named(filters)
+
+    def keep(docnum: int) -> bool:  # the narrowest test first: each reads a column
+        if dated:
+            published = dates[docnum]
+            if not (published and low <= published <= high):
+                return False
+        if named_one and not speaks(speakers[docnum]):
             return False
-        if _named(filters) and not speaks(speakers[docnum]):
-            return False
-        published = dates[docnum]
-        return not dated or (bool(published) and low <= published <= high)
+        return not kind or kinds[docnum] == kind
 
     return keep
 
