@@ -26,6 +26,7 @@ from whoosh import columns, highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
@@ -653,6 +654,7 @@ def _open(index_dir: Path) -> _Opened:
         raise QuotesError(f"the index at {index_dir}/ was made by an older version of quotes: run "
                           "`quotes index` to rebuild it from the catalog")
     opened = _opened[index_dir] = _Opened(ix.searcher(), stamp)
+    _lengths_in_memory(opened.searcher)
     return opened
 
 
@@ -665,6 +667,29 @@ class _LexiconReader:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._reader, name)
+
+
+# The fields whose lengths BM25 reads for every document it scores (the search fields, and `words` for
+# fuzzy and prefix words).
+SCORED_FIELDS = (*SEARCH_FIELDS, "words")
+
+
+def _lengths_in_memory(searcher: Any) -> None:
+    """Hold the lengths of SCORED_FIELDS in memory, a byte a document, in each segment's reader.
+
+    Whoosh reads a document's field length from the column file with a seek and a read each time it
+    scores the document: a quarter of the time of walking a word's matches. Reading the column whole
+    (100 kB for 100,000 documents) gives the same bytes. A reader of another codec is left as it is.
+    """
+    for reader, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(reader, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        for field in SCORED_FIELDS:
+            name = _lenfield(field)
+            if perdoc._cached_reader(name, LENGTHS_COLUMN) is not None:
+                colfile, offset, _ = perdoc._colfiles[name]
+                perdoc._readers[name] = colfile.get(offset, perdoc._doccount)
 
 
 def _stamp(index_dir: Path) -> tuple[Any, ...]:
