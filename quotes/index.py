@@ -258,7 +258,7 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
         # those kept are scored, with the filters' clauses (which also settle what the test let pass).
         found = _visit(opened.searcher, full, [d for d in _docs(opened.searcher, q) if kept(d)])
         ranked = sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
-    else:  # one walk, every match scored: scoring is cheap beside walking a phrase, and sorts them all
+    else:  # one walk, every match scored and ranked (a phrase costs more to walk than to score)
         # The matched terms are recorded during the walk only for a query on positions (a phrase), whose
         # matcher would walk again to find them; for others the hits shown alone are visited below.
         positional = _positional(q)
@@ -557,23 +557,22 @@ def _kept(opened: _Opened, filters: Filters | None) -> Callable[[int], bool] | N
     dated = bool(filters.since or filters.until)
     dates, kinds, speakers = opened.column("published"), opened.column("kind"), opened.column("speaker_key")
     names, words = set(filters.speaker_keys), [t.text for t in NAME_ANALYZER(filters.speaker or "")]
-    named: dict[bytes, bool] = {}  # speaker_key -> whether the filter's name may be it
+    may_be: dict[bytes, bool] = {}  # speaker_key -> whether the filter's name may be that speaker
+    by_speaker = _named(filters)
 
     def speaks(value: bytes) -> bool:
-        if value not in named:
+        if value not in may_be:
             key = value.decode("utf-8")
-            named[value] = bool(key) and (key in names or key == speaker_key(filters.speaker)
-                                          or (bool(words) and all(w in key for w in words)))
-        return named[value]
-
-    named_one = _named(filters)
+            may_be[value] = bool(key) and (key in names or key == speaker_key(filters.speaker)
+                                           or (bool(words) and all(w in key for w in words)))
+        return may_be[value]
 
     def keep(docnum: int) -> bool:  # the narrowest test first: each reads a column
         if dated:
             published = dates[docnum]
             if not (published and low <= published <= high):
                 return False
-        if named_one and not speaks(speakers[docnum]):
+        if by_speaker and not speaks(speakers[docnum]):
             return False
         return not kind or kinds[docnum] == kind
 
