@@ -15,6 +15,7 @@ import os
 import re
 import threading
 import time
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,9 +26,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from whoosh import columns, highlight, index, query, writing
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
+from whoosh.spelling import ReaderCorrector
 
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
@@ -294,47 +299,110 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     (newest first, then by relevance) it is the newest.
     """
     opened = _open(index_dir)
-    searcher = opened.searcher
-    q = _expand_fuzzy(parse(text, searcher.schema), searcher)
+    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened)
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    results = searcher.search(_filtered(q, filters), limit=None, terms=True)
-    ranked = results.top_n  # (score, docnum), best first
-    order: list[int] | range = range(len(ranked))
+    full, kept = _filtered(q, filters), _kept(opened, filters)
+    found: dict[int, tuple[float, list[Any]]] | None  # docnum -> score, matched terms
+    if kept and not _is_everything(q):
+        # Filters that columns can test: the query's matches are listed unscored and tested, and only
+        # those kept are scored, with the filters' clauses (which also settle what the test let pass).
+        found = _visit(opened.searcher, full, [d for d in _docs(opened.searcher, q) if kept(d)])
+        ranked = sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
+    else:  # one walk, every match scored and ranked (a phrase costs more to walk than to score)
+        # The matched terms are recorded during the walk only for a query on positions (a phrase), whose
+        # matcher would walk again to find them; for others the hits shown alone are visited below.
+        positional = _positional(q)
+        collector = opened.searcher.collector(limit=None, terms=positional)
+        opened.searcher.search_with_collector(full, collector, context=_scoring(opened.searcher))
+        results = collector.results()
+        ranked = [(score, d) for score, d in results.top_n if not kept or kept(d)]  # best first
+        found = {d: (score, results.docterms.get(d, [])) for score, d in ranked} if positional else None
     if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
         dates = opened.column("published")
-        order = sorted(order, key=lambda r: dates[ranked[r][1]] or "", reverse=True)
+        ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # undated (b"") last
     keys = opened.column("text_key")
-    kept = _kept(opened, filters)
-    groups: dict[str, list[int]] = {}  # text_key -> ranks of its documents, first in `order` first
-    for rank in order:
-        docnum = ranked[rank][1]
-        if kept and not kept(docnum):
-            continue
-        groups.setdefault(keys[docnum] or f"#{docnum}", []).append(rank)
-    hits = []
-    for ranks in list(groups.values())[offset:offset + limit]:
-        if sort == "relevance" and len(ranks) > 1:  # show the first printing (as `occurrences` are ordered)
+    groups: dict[bytes | int, list[int]] = {}  # text_key -> its documents, first in `ranked` first
+    for _, docnum in ranked:
+        groups.setdefault(keys[docnum] or docnum, []).append(docnum)
+    shown = []
+    for docnums in list(groups.values())[offset:offset + limit]:
+        if sort == "relevance" and len(docnums) > 1:  # show the first printing (as `occurrences` are ordered)
             dates = opened.column("published")
-            ranks = sorted(ranks, key=lambda r: (dates[ranked[r][1]] or "~", ranked[r][1]))
-        hit = results[ranks[0]]
-        hits.append(IndexHit(hit["id"], float(hit.score or 0.0), _snippet(results, hit)))
+            docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
+        shown.append(docnums[0])
+    if found is None:
+        found = _visit(opened.searcher, full, shown)
+    hits = []
+    for docnum in shown:
+        stored, (score, terms) = opened.searcher.stored_fields(docnum), found[docnum]
+        hits.append(IndexHit(stored["id"], float(score), _snippet(stored["text"], terms)))
     return IndexPage(hits, len(groups))
+
+
+def _visit(searcher: Any, q: query.Query, docnums: Iterable[int]) -> dict[int, tuple[float, list[Any]]]:
+    """The score and matched (field, term) pairs of each of these documents that the query matches, as
+    whoosh's search with `terms=True` finds them; the others are left out.
+
+    The query's matcher is moved to each document in turn (`skip_to`): the cost is that of the
+    documents asked for, not of every document the query matches.
+    """
+    wanted = sorted(set(docnums))
+    found: dict[int, tuple[float, list[Any]]] = {}
+    context = _scoring(searcher)
+    for sub, offset in searcher.leaf_searchers():
+        here = [d - offset for d in wanted if offset <= d < offset + sub.doc_count_all()]
+        if not here:
+            continue
+        matcher = q.matcher(sub, context)
+        leaves = list(matcher.term_matchers())
+        for docnum in here:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                terms = [leaf.term() for leaf in leaves if leaf.is_active() and leaf.id() == docnum]
+                found[docnum + offset] = (float(matcher.score()), terms)
+    return found
+
+
+def _docs(searcher: Any, q: query.Query) -> list[int]:
+    """The document numbers a query matches, unscored, in order.
+
+    A word (a term per search field) or a fuzzy word's terms are a union of postings: read one term at a
+    time into a set, as whoosh's union matcher steps through them all in Python at twice the cost.
+    """
+    if isinstance(q, query.Or) and not q.minmatch and all(isinstance(sub, query.Term) for sub in q.subqueries):
+        return sorted(set().union(*(searcher.docs_for_query(sub) for sub in q.subqueries)))
+    return list(searcher.docs_for_query(q))
+
+
+def _scoring(searcher: Any) -> Any:
+    """How a search walks and scores: as whoosh's search with `terms=True` does (and `search` did before
+    #4 took the terms only for the hits shown), where a ConstantScoreQuery is scored as its clause."""
+    return searcher.context(needs_current=True)
+
+
+def _positional(q: query.Query) -> bool:
+    """Whether a query holds a phrase (or another query on word positions)."""
+    return isinstance(q, (query.Phrase, query.Sequence, query.SpanQuery)) or any(
+        _positional(sub) for sub in q.children())
 
 
 @_reads_index
 def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
     """How many quotations (not documents: see `search`) matching the query each canonical speaker has."""
     opened = _open(index_dir)
-    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened.searcher)
+    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened)
     results = opened.searcher.search(_filtered(q, filters), limit=None, scored=False)
     keys, speakers = opened.column("text_key"), opened.column("speaker_key")
     kept = _kept(opened, filters)
-    quotations: dict[str, set[str]] = defaultdict(set)
+    quotations: dict[bytes, set[bytes]] = defaultdict(set)
     for docnum in results.docs():
         if speakers[docnum] and (not kept or kept(docnum)):
             quotations[speakers[docnum]].add(keys[docnum])
-    counts = {s: len(k) for s, k in quotations.items()}
+    counts = {s.decode("utf-8"): len(k) for s, k in quotations.items()}
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -345,9 +413,10 @@ def suggest(index_dir: Path, text: str) -> str | None:
     None when every word is indexed or nothing close is. Operators, field names, prefixes (`word*`),
     fuzzy terms (`word~`) and words shorter than SPELL_MIN_CHARS are left as they are.
     """
-    searcher = _open(index_dir).searcher
-    correctors = [searcher.corrector("words"), searcher.corrector("speaker")]
-    reader = searcher.reader()
+    opened = _open(index_dir)
+    reader = opened.searcher.reader()
+    lexicon = _LexiconReader(reader, opened)  # the reader, but for the word lists it walks
+    correctors = [ReaderCorrector(lexicon, f, reader.schema[f]) for f in ("words", "speaker")]
     changed = False
 
     def correct(m: re.Match[str]) -> str:
@@ -477,31 +546,31 @@ def _day(value: str, *, end: bool = False) -> int:
     return int(digits + ("9" if end else "0") * (8 - len(digits)))
 
 
-def _expand_fuzzy(q: query.Query, searcher: Any) -> query.Query:
+def _expand_fuzzy(q: query.Query, opened: _Opened) -> query.Query:
     """Fuzzy words as the indexed words they stand for, found once (whoosh would walk the terms twice)."""
-    reader = searcher.reader()
 
     def expand(part: query.Query) -> query.Query:
         if not isinstance(part, query.FuzzyTerm):
             return part
-        found = reader.terms_within(part.fieldname, part.text, part.maxdist, prefix=part.prefixlength)
-        words = sorted({w.decode("utf-8") if isinstance(w, bytes) else w for w in found})
+        found = opened.terms_within(part.fieldname, part.text, part.maxdist, prefix=part.prefixlength)
+        words = sorted(set(found))
         return query.Or([query.Term(part.fieldname, w, boost=part.boost) for w in words]) if words else query.NullQuery
 
     return q.accept(expand)
 
 
 def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
-    """The query with the filters (but dates and kind: see `_kept`) as clauses that add nothing to the score.
+    """The query with the filters but dates and kind as clauses (see `_kept` for the speaker's).
 
-    As clauses of the query, filters cost as much as the query matches; as a whoosh `filter` they would
-    first list every document they keep (all of them, for `--kind direct`).
+    ConstantScoreQuery was meant to add nothing to the score, but a search with `terms=True` (or one
+    that needs the current match, as `_visit`) scores it as its clause: a speaker filter adds the score of
+    the speaker's name. Kept so, as the ranking has always been.
     """
     if filters is None:
         return q
     parts: list[query.Query] = []
-    if filters.speaker and filters.speaker.strip():
-        words = [t.text for t in NAME_ANALYZER(filters.speaker)]
+    if _named(filters):
+        words = [t.text for t in NAME_ANALYZER(filters.speaker or "")]
         keys = {*filters.speaker_keys, speaker_key(filters.speaker)} - {None}
         names = [query.Term("speaker_key", k) for k in sorted(str(k) for k in keys)]
         if words:
@@ -523,27 +592,49 @@ def _is_everything(q: query.Query) -> bool:
         isinstance(sub, query.Every) for sub in q.subqueries))
 
 
-def _kept(opened: _Opened, filters: Filters | None) -> Any:
-    """A test of a document number against the filters' dates and kind (None: neither is asked for).
+def _kept(opened: _Opened, filters: Filters | None) -> Callable[[int], bool] | None:
+    """A test of a document number against the filters' speaker, dates and kind (None: none is asked for).
 
-    Both are read from a column for each matching document: as query clauses, a range of dates would be
-    a union of one term per day and a kind a list of half the index, both slow to walk.
-    An undated document fails a date filter.
+    Each is read from a column for each document tested: as query clauses, a range of dates would be a
+    union of one term per day and a kind a list of half the index, both slow to walk, and a speaker a
+    union of postings stepped through in Python. The speaker test lets through every document of the
+    speaker clause of `_filtered` (a name's words are in its speaker_key), and perhaps a few more: a
+    search scores what it keeps with that clause, which drops them. An undated document fails a date
+    filter.
     """
-    if filters is None or not (filters.since or filters.until or filters.kind):
+    if filters is None or not (filters.since or filters.until or filters.kind or _named(filters)):
         return None
-    low = date_bound(filters.since) if filters.since else ""
-    high = date_bound(filters.until, end=True) if filters.until else "~"
+    low = date_bound(filters.since).encode() if filters.since else b""
+    high = date_bound(filters.until, end=True).encode() if filters.until else b"~"
+    kind = filters.kind.encode() if filters.kind else None
     dated = bool(filters.since or filters.until)
-    dates, kinds = opened.column("published"), opened.column("kind")
+    dates, kinds, speakers = opened.column("published"), opened.column("kind"), opened.column("speaker_key")
+    names, words = set(filters.speaker_keys), [t.text for t in NAME_ANALYZER(filters.speaker or "")]
+    may_be: dict[bytes, bool] = {}  # speaker_key -> whether the filter's name may be that speaker
+    by_speaker = _named(filters)
 
-    def keep(docnum: int) -> bool:
-        if filters.kind and kinds[docnum] != filters.kind:
+    def speaks(value: bytes) -> bool:
+        if value not in may_be:
+            key = value.decode("utf-8")
+            may_be[value] = bool(key) and (key in names or key == speaker_key(filters.speaker)
+                                           or (bool(words) and all(w in key for w in words)))
+        return may_be[value]
+
+    def keep(docnum: int) -> bool:  # the narrowest test first: each reads a column
+        if dated:
+            published = dates[docnum]
+            if not (published and low <= published <= high):
+                return False
+        if by_speaker and not speaks(speakers[docnum]):
             return False
-        published = dates[docnum]
-        return not dated or (bool(published) and low <= published <= high)
+        return not kind or kinds[docnum] == kind
 
     return keep
+
+
+def _named(filters: Filters) -> bool:
+    """Whether the filters name a speaker."""
+    return bool(filters.speaker and filters.speaker.strip())
 
 
 class _Opened:
@@ -558,28 +649,42 @@ class _Opened:
         self.searcher = searcher
         self.stamp = stamp
         self._columns: dict[str, Any] = {}
+        self._words: dict[tuple[str, str], list[str]] = {}  # (field, prefix) -> its words, sorted
+
+    def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
+        """The indexed words of a field within `maxdist` edits of `text` that begin with its first `prefix`
+        letters: whoosh's own automaton, walked over a word list in memory.
+
+        Whoosh walks the term file on disk, a seek and a read for each of the automaton's ~50 jumps (30 ms
+        for a fuzzy word on 100,000 quotations); the words that share the prefix are read once, in order.
+        """
+        key = (fieldname, text[:prefix])
+        if key not in self._words:
+            self._words[key] = [w.decode("utf-8") for w in self.searcher.reader().expand_prefix(*key)]
+        words = self._words[key]
+
+        def first_from(word: str) -> str | None:  # the first indexed word >= word
+            i = bisect_left(words, word)
+            return words[i] if i < len(words) else None
+
+        return list(find_all_matches(levenshtein_automaton(text, maxdist, prefix).to_dfa(), first_from))
 
     def column(self, name: str) -> Any:
+        """A field's values by document number, as bytes (b"" where a document has none).
+
+        Bytes, not the field's strings: decoding each value cost as much as reading it.
+
+        Each segment's column is read on its own: whoosh's reader of several segments leaves out those
+        that have no value in the field (an update of undated articles), so later documents would be
+        read from the wrong segment or past its end.
+        """
         if name not in self._columns:
-            self._columns[name] = _column(self.searcher.reader(), name)
+            reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
+            leaves = list(reader.leaf_readers()) if reader.doc_count_all() else []
+            readers = [r.column_reader(name, translate=False) for r, _ in leaves]
+            self._columns[name] = (readers[0] if len(readers) == 1 else {} if not readers else
+                                   columns.MultiColumnReader(readers, [offset for _, offset in leaves]))
         return self._columns[name]
-
-
-def _column(reader: Any, name: str) -> Any:
-    """The values of a column by document number, over every segment of the index.
-
-    Built from each segment's own reader: a segment written without the column (a run whose articles had
-    no date, or no quote with a speaker) reads as the column's default there. Whoosh's multi-segment
-    reader leaves such a segment out, which shifts the documents after it (an IndexError, or another
-    document's value).
-    """
-    leaves = reader.leaf_readers()
-    if not reader.doc_count_all():  # an index of no document has no columns, nor anything to read
-        return {}
-    if len(leaves) == 1:
-        return leaves[0][0].column_reader(name)
-    return columns.MultiColumnReader([leaf.column_reader(name) for leaf, _ in leaves],
-                                     [offset for _, offset in leaves])
 
 
 _opened: dict[Path, _Opened] = {}
@@ -601,7 +706,42 @@ def _open(index_dir: Path) -> _Opened:
         raise QuotesError(f"the index at {index_dir}/ was made by an older version of quotes: run "
                           "`quotes index` to rebuild it from the catalog")
     opened = _opened[index_dir] = _Opened(ix.searcher(), stamp)
+    _lengths_in_memory(opened.searcher)
     return opened
+
+
+class _LexiconReader:
+    """An index reader whose `terms_within` is its _Opened's (for whoosh's spelling corrector)."""
+
+    def __init__(self, reader: Any, opened: _Opened) -> None:
+        self._reader = reader
+        self.terms_within = opened.terms_within
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+# The fields whose lengths BM25 reads for every document it scores (the search fields, and `words` for
+# fuzzy and prefix words).
+SCORED_FIELDS = (*SEARCH_FIELDS, "words")
+
+
+def _lengths_in_memory(searcher: Any) -> None:
+    """Hold the lengths of SCORED_FIELDS in memory, a byte a document, in each segment's reader.
+
+    Whoosh reads a document's field length from the column file with a seek and a read each time it
+    scores the document: a quarter of the time of walking a word's matches. Reading the column whole
+    (100 kB for 100,000 documents) gives the same bytes. A reader of another codec is left as it is.
+    """
+    for reader, _ in searcher.reader().leaf_readers():
+        perdoc = getattr(reader, "_perdoc", None)
+        if not isinstance(perdoc, W3PerDocReader):
+            continue
+        for field in SCORED_FIELDS:
+            name = _lenfield(field)
+            if perdoc._cached_reader(name, LENGTHS_COLUMN) is not None:
+                colfile, offset, _ = perdoc._colfiles[name]
+                perdoc._readers[name] = colfile.get(offset, perdoc._doccount)
 
 
 def _stamp(index_dir: Path) -> tuple[Any, ...]:
@@ -624,12 +764,12 @@ def _has_every_field(schema_: Schema) -> bool:
     return set(schema().names()) <= set(schema_.names())
 
 
-def _snippet(results: Any, hit: Any) -> str:
-    """The quote with its matches marked: whole when short, else its best fragments."""
-    text: str = hit["text"]
+def _snippet(text: str, matched: Iterable[tuple[str, Any]]) -> str:
+    """The quote with its matches (the (field, term) pairs its document matched) marked: whole when short,
+    else its best fragments."""
     # Terms matched in the unstemmed `words` (prefix, fuzzy) are stemmed to be marked in the stemmed text.
     terms = set()
-    for field, term in hit.matched_terms():
+    for field, term in matched:
         if field not in ("text", "words"):
             continue
         word = term.decode("utf-8") if isinstance(term, bytes) else str(term)

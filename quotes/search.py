@@ -21,7 +21,7 @@ from typing import Any
 from quotes import index
 from quotes.index import QuerySyntaxError
 from quotes.model import Quote, QuotesError
-from quotes.paths import NoIndexError, resolve_index_dir
+from quotes.paths import resolve_index_dir
 from quotes.store import ArticleQuote, Catalog, Occurrence, SpeakerCount, Stats, text_key
 
 __all__ = ["Hit", "Results", "Occurrence", "Shown", "SpeakerCount", "Stats", "ArticleQuote",
@@ -139,9 +139,10 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
                                  offset=(page - 1) * limit)
             corrected = True
         records = catalog.get_quotes(h.id for h in found.hits)
-        occurrences = catalog.occurrences(text_key(r.quote.text) for r in records.values())
+        keys = {quote_id: text_key(r.quote.text) for quote_id, r in records.items()}
+        occurrences = catalog.occurrences(keys.values())
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
-    hits = tuple(_hit(records[h.id], h, occurrences) for h in found.hits if h.id in records)
+    hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)
     return Results(query, hits, found.total, page, limit, suggestion, corrected)
 
 
@@ -205,13 +206,12 @@ def stats(index_dir: PathArg = None) -> Stats:
 
 def _filters(catalog: Catalog, speaker: str | None, publisher: str | None, since: str | None,
              until: str | None, kind: str | None, article: str | None) -> index.Filters:
-    if not index.exists(catalog.index_dir):
-        raise NoIndexError(catalog.index_dir)
+    # quotes.index raises NoIndexError where the catalog has no Whoosh index beside it
     return index.Filters(tuple(catalog.speaker_keys(speaker)) if speaker else (), speaker, publisher,
                          index.date_bound(since) if since else None, index.date_bound(until) if until else None,
                          kind, article)
 
 
-def _hit(record: ArticleQuote, found: index.IndexHit, occurrences: dict[str, list[Occurrence]]) -> Hit:
+def _hit(record: ArticleQuote, found: index.IndexHit, occurrences: tuple[Occurrence, ...]) -> Hit:
     return Hit(record.quote, record.id, record.article_id, record.title, record.publisher, record.published,
-               record.url, found.score, found.snippet, tuple(occurrences.get(text_key(record.quote.text), ())))
+               record.url, found.score, found.snippet, occurrences)

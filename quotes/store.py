@@ -68,12 +68,13 @@ CREATE TABLE IF NOT EXISTS quotes (
     mention_key TEXT
 );
 CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
-CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key);
+-- with the name as written: `--speaker` finds a name's forms from the index alone (5 ms -> 1 ms for "Trump")
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key, speaker);
 """
 # Made after any migration: a catalog of schema 1 gets the columns first.
 _KEY_INDEXES = """
 CREATE INDEX IF NOT EXISTS quotes_text_key ON quotes(text_key);
-CREATE INDEX IF NOT EXISTS quotes_mention ON quotes(mention_key);
+CREATE INDEX IF NOT EXISTS quotes_mention ON quotes(mention_key, speaker_key, speaker);
 """
 
 

@@ -283,3 +283,27 @@ def test_a_later_segment_without_dates_or_speakers_is_searched(ix):
     assert [h.article_id for h in find("taxes", index_dir=ix, sort="date").hits] == ["a1"]
     assert find("taxes", index_dir=ix, since="2025").total == 1
     assert [(s.speaker, s.count) for s in speakers("taxes", index_dir=ix)] == [("Theresa May", 1)]
+
+
+def test_an_update_of_undated_articles_keeps_dates_and_filters_right(ix):
+    """A segment with no date (nor speaker) in it has no such column: the other segments' must not shift."""
+    undated = Article("a2", '"Stargate again," someone said.')
+    index.update(ix, article_quotes(undated, [Quote("Stargate again,", 1, 16, None, None, None, None, "said",
+                                                      "direct", "test", 0.9)]), [])
+    newest = index.search(ix, "stargate", sort="date")
+    assert [h.snippet for h in newest.hits][-1] == "«Stargate» again,"  # undated: last
+    assert index.search(ix, "stargate", filters=index.Filters(since="2025-02")).total == 2
+    assert index.count_speakers(ix, "stargate") == {"masayoshi son": 1, "sam altman": 1}
+
+
+def test_a_speaker_filter_keeps_whole_words_of_the_name(tmp_path):
+    """The speaker test on a column lets "Johnson" through for "Son"; the name's clause then drops it."""
+    text = '"Stargate will fly," Boris Johnson said. "Stargate is late," Masayoshi Son said.'
+    found = [Quote(t, text.index(t), text.index(t) + len(t), who, None, None, None, "said", "direct", "test", 0.9)
+             for t, who in (("Stargate will fly,", "Boris Johnson"), ("Stargate is late,", "Masayoshi Son"))]
+    with Catalog(tmp_path / "ix", create=True) as catalog:
+        catalog.upsert_article(Article("b1", text, published="2025-03-01"), found)
+        index.build(tmp_path / "ix", catalog.all_quotes())
+    for since in (None, "2025"):
+        results = find("stargate", index_dir=tmp_path / "ix", speaker="Son", since=since)
+        assert [h.quote.speaker for h in results.hits] == ["Masayoshi Son"] and results.total == 1
