@@ -71,6 +71,9 @@ SORTS = ("relevance", "date")
 # (too many neighbours to choose from).
 SPELL_MAX_EDITS = 2
 SPELL_MIN_CHARS = 4
+# A word shorter than this is corrected by one edit at most: two edits of a short word reach unrelated
+# words ("trump" -> "truly"). Search engines use the same scale (Elasticsearch's AUTO fuzziness).
+SPELL_TWO_EDITS_CHARS = 6
 # `word~` keeps the first letter: misspellings rarely touch it, and walking the whole vocabulary for every
 # fuzzy word costs several times as long. `word~2/3` keeps the first three letters.
 FUZZY_PREFIX = 1
@@ -430,7 +433,8 @@ def suggest(index_dir: Path, text: str) -> str | None:
                 or ("speaker", lower) in reader or any(("text", stem) in reader for stem in stems)):
             return word
         for corrector in correctors:
-            found = corrector.suggest(lower, limit=1, maxdist=SPELL_MAX_EDITS, prefix=FUZZY_PREFIX)
+            edits = SPELL_MAX_EDITS if len(lower) >= SPELL_TWO_EDITS_CHARS else 1
+            found = corrector.suggest(lower, limit=1, maxdist=edits, prefix=FUZZY_PREFIX)
             if found:
                 changed = True
                 return str(found[0])

@@ -228,6 +228,12 @@ def test_a_suggestion_is_searched_only_by_find(ix):
     assert index.suggest(ix, 'publisher:"Stargte" OR Stargte') == 'publisher:"Stargte" OR stargate'
 
 
+def test_a_short_word_is_corrected_by_one_edit_at_most(ix):
+    assert index.suggest(ix, "upxatxs") == "updates"  # seven letters: two edits may do
+    assert index.suggest(ix, "glbal") == "global"  # five letters: one edit
+    assert index.suggest(ix, "trxlx") is None  # "truly" is two edits away from five letters: too far
+
+
 def test_an_unreadable_query_raises_query_syntax_error(ix):
     with pytest.raises(QuerySyntaxError, match="unclosed"):
         find('"taxes will', index_dir=ix)
