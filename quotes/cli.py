@@ -204,6 +204,9 @@ def search_cmd(
         else:
             _print_csv(rows)
         return
+    if not results.hits:  # nothing to tabulate: the summary says it
+        typer.echo(summary)
+        return
     table = Table("id", "quote", "speaker", "outlet", "date", title=summary)
     for hit in results.hits:
         others = len(hit.occurrences) - 1

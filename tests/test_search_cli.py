@@ -250,6 +250,11 @@ def test_nothing_close_means_no_suggestion(run):
     assert result.stderr.strip() == "0 quotations for 'xylophone'"
 
 
+def test_no_hits_is_one_line_not_an_empty_table(run):
+    result = run("search", "xylophone")
+    assert result.exit_code == 0 and result.stdout == "0 quotations for 'xylophone'\n"
+
+
 # -- show, speakers, --by speaker ------------------------------------------------------------------------------
 
 
