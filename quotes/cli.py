@@ -444,6 +444,10 @@ def _details(shown: search_api.Shown) -> Table:
     if shown.paragraph is not None:
         paragraph = Text(shown.paragraph)
         paragraph.stylize("bold yellow", shown.quote_start, shown.quote_start + len(q.text))
+        if q.speaker_start is not None and q.speaker_end is not None:  # the words it rests on, if there
+            at = q.speaker_start - (q.start - shown.quote_start)
+            if 0 <= at and at + q.speaker_end - q.speaker_start <= len(shown.paragraph):
+                paragraph.stylize("bold cyan underline", at, at + q.speaker_end - q.speaker_start)
     others = "\n".join(" · ".join(x for x in (o.publisher, o.published, o.title, o.article_id, o.quote_id[:SHORT_ID])
                                    if x) for o in shown.occurrences if o.quote_id != record.id)
     table = Table("", "", show_header=False, title=f"quote {record.id}")

@@ -20,9 +20,11 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from typer.testing import CliRunner
 
-from quotes.cli import app
+from quotes.cli import _details, app
+from quotes.search import show
 
 ARTICLES = Path(__file__).parent / "data" / "search_articles.jsonl"
 STARGATE = "Stargate is meant to be a truly global initiative"
@@ -272,6 +274,15 @@ def test_show_gives_the_paragraph_the_attribution_and_the_other_occurrences(run)
     for words in ("Sam Altman", "cue_after", "0.", "Altman unveils Stargate", "Wire Service", "2016-09-12",
                   "http://wire.example/1", "Daily Planet · 2016-10-03"):
         assert words in flat
+
+
+def test_show_marks_the_quotation_and_the_words_it_rests_on_in_its_paragraph(run, ix):
+    (hit,) = hits(run, "global initiative", "--publisher", "wire")
+    values = _details(show(hit["id"], index_dir=ix)).columns[1]._cells
+    (paragraph,) = [v for v in values if isinstance(v, Text) and v.plain.startswith('"Stargate')]
+    marked = {paragraph.plain[span.start:span.end]: str(span.style) for span in paragraph.spans}
+    assert marked == {"Stargate is meant to be a truly global initiative": "bold yellow",
+                      "Altman": "bold cyan underline"}
 
 
 def test_speakers_with_counts_and_other_name_forms(run):
