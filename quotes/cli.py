@@ -154,9 +154,10 @@ def reindex_cmd(
 
 @app.command("search")
 def search_cmd(
-    query: Annotated[str, typer.Argument(
+    query: Annotated[str | None, typer.Argument(
         help='Words, "a phrase", AND/OR/NOT, word~ (fuzzy), prefix*, field:value (speaker, publisher, kind, '
-             "title, article, published:2016-10, published:[2016-09-01 to 2016-10-15]).")],
+             "title, article, published:2016-10, published:[2016-09-01 to 2016-10-15]). Left out with a "
+             "filter: every quotation it keeps.", show_default=False)] = None,
     speaker: SpeakerOpt = None,
     publisher: PublisherOpt = None,
     since: SinceOpt = None,
@@ -174,7 +175,8 @@ def search_cmd(
     """Find the quotations that match a query, best (or newest) first; matched words are marked.
 
     A quotation printed by several articles is one result listing every article. A query that finds
-    nothing is searched again spelt as the closest indexed words (said on stderr).
+    nothing is searched again spelt as the closest indexed words (said on stderr). With no query, a
+    filter lists everything it keeps (`quotes search --speaker Altman --sort date`).
 
     Example: quotes search "global initiative" --speaker Altman --since 2025-01 --sort date --csv
     """
@@ -182,6 +184,11 @@ def search_cmd(
         fail("--json and --csv go one at a time: choose one", code=2)
     filters: dict[str, Any] = {"speaker": speaker, "publisher": publisher, "since": since, "until": until,
                "kind": kind.value if kind else None, "article": article}
+    if query is None:
+        if not any(filters.values()):
+            fail('`quotes search` needs QUERY or a filter; e.g. `quotes search "global initiative"` or '
+                 "`quotes search --speaker Altman`", code=2)
+        query = "*"  # every quotation the filters keep
     if by is not None:
         with _reported():
             counts = search_api.speakers(query, index_dir=index_dir, **filters)

@@ -252,6 +252,12 @@ def test_nothing_close_means_no_suggestion(run):
     assert result.stderr.strip() == "0 quotations for 'xylophone'"
 
 
+def test_a_filter_alone_lists_everything_it_keeps(run):
+    found = hits(run, "--speaker", "Altman", "--sort", "date")
+    assert len(found) == 2 and {h["speaker"] for h in found} == {"Sam Altman"}
+    assert found == hits(run, "*", "--speaker", "Altman", "--sort", "date")
+
+
 def test_no_hits_is_one_line_not_an_empty_table(run):
     result = run("search", "xylophone")
     assert result.exit_code == 0 and result.stdout == "0 quotations for 'xylophone'\n"
