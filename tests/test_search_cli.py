@@ -254,7 +254,7 @@ def test_nothing_close_means_no_suggestion(run):
 
 def test_a_filter_alone_lists_everything_it_keeps(run):
     found = hits(run, "--speaker", "Altman", "--sort", "date")
-    assert len(found) == 2 and {h["speaker"] for h in found} == {"Sam Altman"}
+    assert len(found) == 2 and all(h["speaker"].endswith("Altman") for h in found)
     assert found == hits(run, "*", "--speaker", "Altman", "--sort", "date")
 
 
