@@ -194,4 +194,6 @@ def evaluate(path: str | Path, limit: int | None = None) -> Evaluation:
                 ev.bands[(_band_name(band), ok)] += 1
         ev.gold_found += len(found)
         ev.gold_right += len(right)
+    if not ev.articles:
+        raise GoldError(f"no gold article in {path}: it is empty; give a JSON Lines file of annotated articles")
     return ev

@@ -72,6 +72,9 @@ def test_bad_gold_is_one_clear_error(tmp_path):
         evaluate(path)
     with pytest.raises(GoldError, match="no gold file"):
         evaluate(tmp_path / "missing.jsonl")
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    with pytest.raises(GoldError, match="no gold article in .*empty.jsonl: it is empty"):
+        evaluate(tmp_path / "empty.jsonl")  # not a table of zeros
 
 
 def test_cli_evaluate(gold_file):
