@@ -28,7 +28,7 @@ from whoosh import columns, formats, highlight, index, matching, multiproc, quer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer, Token
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, FieldType, Schema
 from whoosh.filedb.structfile import BufferFile
 from whoosh.multiproc import MpWriter, SubWriterTask
@@ -420,8 +420,33 @@ def _docs(searcher: Any, q: query.Query) -> list[int]:
     time into a set, as whoosh's union matcher steps through them all in Python at twice the cost.
     """
     if isinstance(q, query.Or) and not q.minmatch and all(isinstance(sub, query.Term) for sub in q.subqueries):
-        return sorted(set().union(*(searcher.docs_for_query(sub) for sub in q.subqueries)))
+        found: set[int] = set()
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            for term in q.subqueries:
+                if (term.fieldname, term.text) in reader:
+                    found.update(d + offset for d in _posting_ids(reader, term.fieldname, term.text))
+        return sorted(found)
     return list(searcher.docs_for_query(q))
+
+
+def _posting_ids(reader: Any, fieldname: str, text: Any) -> list[int]:
+    """The document numbers of a term's postings in one segment (`reader`, which holds the term).
+
+    Whoosh's matcher yields them one at a time, three calls in Python for each (1 µs); its blocks of
+    postings (up to 128) hold them as a tuple, taken here whole. A segment with deleted documents, or a
+    term whose one posting is kept in the term file, is read as whoosh reads it.
+    """
+    m = reader.postings(fieldname, text)
+    if type(m) is not W3LeafMatcher:
+        return list(m.all_ids())
+    ids: list[int] = []
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        ids.extend(m._ids[m._i:])
+        m._next_block()
+    return ids
 
 
 def _scoring(searcher: Any) -> Any:
@@ -640,11 +665,11 @@ class _PairedPhrase(query.Phrase):
                        key=lambda p: reader.doc_frequency(field, p))
         if not all((field, p) in reader for p in pairs):
             return matching.NullMatcher()
-        docs = list(reader.postings(field, pairs[0]).all_ids())
+        docs = _posting_ids(reader, field, pairs[0])
         for p in pairs[1:]:
             if not docs:
                 break
-            docs = sorted(set(docs).intersection(reader.postings(field, p).all_ids()))
+            docs = sorted(set(docs).intersection(_posting_ids(reader, field, p)))
         if not docs:
             return matching.NullMatcher()
         terms = [query.Term(self.fieldname, w) for w in words]
