@@ -332,3 +332,20 @@ def test_an_index_of_an_older_schema_is_rebuilt_from_the_catalog(tmp_path, corpu
     assert index.is_current(tmp_path / "ix")
     assert [h.quote.speaker for h in search('"prices keep rising"', index_dir=tmp_path / "ix")] == ["John Roe"]
     assert [h.quote.speaker for h in search('"Jane Doe" OR "keep prices"', index_dir=tmp_path / "ix")] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(("phrase", "found"), [
+    ('"jobs grow"', 1), ('"fast fast jobs"', 1), ('"grow fast and fast"', 1),  # a stop word between
+    ('"grow fast jobs"', 0),  # each pair is in the quotation, the three words are not in a row
+    ('"jobs fast"', 0), ('"Ann Lee"', 1), ('"Lee Ann"', 0), ('"jobs grow"~3', 1),
+])
+def test_a_phrase_is_found_by_its_pairs_as_whoosh_finds_it(tmp_path, phrase, found):
+    text = '"Jobs grow fast and fast jobs grow," Ann Lee said.'
+    start = text.index("Jobs")
+    quote = Quote("Jobs grow fast and fast jobs grow,", start, start + 34, "Ann Lee", None, None, None, "said",
+                  "direct", "test", 0.9)
+    path = tmp_path / "ix"
+    with Catalog(path, create=True) as catalog:
+        catalog.upsert_article(Article("p1", text), [quote])
+        index.build(path, catalog.all_quotes())
+    assert index.search(path, phrase).total == found
