@@ -24,15 +24,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from whoosh import columns, highlight, index, query, writing
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemmingAnalyzer
+from whoosh import columns, formats, highlight, index, matching, multiproc, query, writing
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemmingAnalyzer, Token
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.filedb.structfile import BufferFile
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, MultifieldParser
+from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.spelling import ReaderCorrector
+from whoosh.util import make_binary_tree
 
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
@@ -46,6 +49,31 @@ R = TypeVar("R")
 NAME_ANALYZER = RegexTokenizer() | LowercaseFilter()
 # Quoted words are matched on their stems ("initiatives" finds "initiative"), English stop words left out.
 TEXT_ANALYZER = StemmingAnalyzer()
+
+
+class _Pairs(Filter):
+    """Each word joined to the next by a space ("would trump"), for PAIR_FIELDS.
+
+    The words are those a phrase matches on: stop words are left out and the words after them renumbered,
+    so two words next to each other in this stream are next to each other for a phrase. Whoosh stores the
+    schema with this class's name in the index: renamed, it would make every index unreadable.
+    """
+
+    def __call__(self, tokens: Iterable[Any]) -> Iterator[Any]:
+        previous = None
+        for token in tokens:
+            word = token.text
+            if previous is not None:
+                token.text = previous + " " + word
+                yield token
+            previous = word
+
+
+# A phrase of the quoted words or of a name is first looked up as its pairs of adjacent words, each an
+# indexed term: whoosh alone steps through every posting of each of its words (1.5 µs each: 25 ms for
+# "would Trump", two words of thousands of quotations), where a pair has as many postings as the phrase
+# has matches. Only documents holding every pair are then matched as whoosh does, with positions.
+PAIR_FIELDS = {"text": "text_pairs", "speaker": "speaker_pairs"}
 
 # A query's words are looked for in the quoted words and in the speaker's name; a name match counts for
 # less so that quotations that say the words rank above quotations of a person who bears them.
@@ -88,6 +116,9 @@ def schema() -> Schema:
         words=TEXT(analyzer=NAME_ANALYZER, phrase=False),
         text_key=ID(sortable=True),  # store.text_key: one quotation printed by several articles
         speaker=TEXT(analyzer=NAME_ANALYZER, stored=True, phrase=True),
+        # adjacent words of `text` and `speaker` (see PAIR_FIELDS): whether a document holds them, no more
+        text_pairs=FieldType(formats.Existence(), TEXT_ANALYZER | _Pairs()),
+        speaker_pairs=FieldType(formats.Existence(), NAME_ANALYZER | _Pairs()),
         speaker_key=ID(sortable=True),  # speaker lowercased with single spaces: exact name filter
         article_id=ID(stored=True),
         title=TEXT(stored=True),
@@ -244,7 +275,7 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
             writer = _MpWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
                                compound=False, subargs={"compound": False})
         else:
-            writer = ix.writer(timeout=WRITER_LOCK_SECONDS, compound=False)
+            writer = _Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # what ix.writer() makes
     except index.LockError as e:
         raise IndexBusyError(f"the index at {index_dir}/ is being written by another process: "
                              "wait for it to finish and try again") from e
@@ -274,6 +305,7 @@ class _SubWriter(SubWriterTask):
 
     def run(self) -> None:
         threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+        multiproc.SegmentWriter = _Writer  # the writer this process makes (the process is its own)
         super().run()
 
 
@@ -281,6 +313,20 @@ def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+class _Writer(writing.SegmentWriter):
+    """Whoosh's writer, but that its postings are written with the segment's field lengths in memory.
+
+    Writing each posting reads its document's field length (for the block's shortest and longest): a
+    seek and a read, or, for a field without lengths (an ID, the pairs), a test that the file exists,
+    per posting. Read once per field instead, they give the same files 10-20% sooner.
+    """
+
+    def per_document_reader(self) -> Any:
+        perdoc = super().per_document_reader()
+        _hold_lengths(perdoc, self.schema.names())
+        return perdoc
 
 
 class _MpWriter(MpWriter):
@@ -302,7 +348,7 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     (newest first, then by relevance) it is the newest.
     """
     opened = _open(index_dir)
-    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened)
+    q = _paired(_expand_fuzzy(parse(text, opened.searcher.schema), opened))
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     full, kept = _filtered(q, filters), _kept(opened, filters)
@@ -377,8 +423,33 @@ def _docs(searcher: Any, q: query.Query) -> list[int]:
     time into a set, as whoosh's union matcher steps through them all in Python at twice the cost.
     """
     if isinstance(q, query.Or) and not q.minmatch and all(isinstance(sub, query.Term) for sub in q.subqueries):
-        return sorted(set().union(*(searcher.docs_for_query(sub) for sub in q.subqueries)))
+        found: set[int] = set()
+        for sub, offset in searcher.leaf_searchers():
+            reader = sub.reader()
+            for term in q.subqueries:
+                if (term.fieldname, term.text) in reader:
+                    found.update(d + offset for d in _posting_ids(reader, term.fieldname, term.text))
+        return sorted(found)
     return list(searcher.docs_for_query(q))
+
+
+def _posting_ids(reader: Any, fieldname: str, text: Any) -> list[int]:
+    """The document numbers of a term's postings in one segment (`reader`, which holds the term).
+
+    Whoosh's matcher yields them one at a time, three calls in Python for each (1 µs); its blocks of
+    postings (up to 128) hold them as a tuple, taken here whole. A segment with deleted documents, or a
+    term whose one posting is kept in the term file, is read as whoosh reads it.
+    """
+    m = reader.postings(fieldname, text)
+    if type(m) is not W3LeafMatcher:
+        return list(m.all_ids())
+    ids: list[int] = []
+    while m.is_active():
+        if m._ids is None:
+            m._read_ids()
+        ids.extend(m._ids[m._i:])
+        m._next_block()
+    return ids
 
 
 def _scoring(searcher: Any) -> Any:
@@ -389,6 +460,8 @@ def _scoring(searcher: Any) -> Any:
 
 def _positional(q: query.Query) -> bool:
     """Whether a query holds a phrase (or another query on word positions)."""
+    if isinstance(q, _PairedPhrase) and q.paired():  # moved to a document at the cost of its pairs
+        return False
     return isinstance(q, (query.Phrase, query.Sequence, query.SpanQuery)) or any(
         _positional(sub) for sub in q.children())
 
@@ -397,7 +470,7 @@ def _positional(q: query.Query) -> bool:
 def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
     """How many quotations (not documents: see `search`) matching the query each canonical speaker has."""
     opened = _open(index_dir)
-    q = _expand_fuzzy(parse(text, opened.searcher.schema), opened)
+    q = _paired(_expand_fuzzy(parse(text, opened.searcher.schema), opened))
     results = opened.searcher.search(_filtered(q, filters), limit=None, scored=False)
     keys, speakers = opened.column("text_key"), opened.column("speaker_key")
     kept = _kept(opened, filters)
@@ -563,6 +636,124 @@ def _expand_fuzzy(q: query.Query, opened: _Opened) -> query.Query:
     return q.accept(expand)
 
 
+def _paired(q: query.Query) -> query.Query:
+    """The phrases of the fields of PAIR_FIELDS as _PairedPhrase."""
+
+    def pair(part: query.Query) -> query.Query:
+        if type(part) is not query.Phrase or part.fieldname not in PAIR_FIELDS:
+            return part
+        return _PairedPhrase(part.fieldname, part.words, slop=part.slop, boost=part.boost,
+                             char_ranges=part.char_ranges)
+
+    return q.accept(pair)
+
+
+class _PairedPhrase(query.Phrase):
+    """A phrase whose matcher visits only the documents holding each pair of its adjacent words.
+
+    There it is whoosh's own phrase matcher (the same matches, scores and matched terms), moved from one
+    such document to the next (`skip_to`); a phrase of two words holds one pair, and its documents are
+    its matches.
+    """
+
+    def paired(self) -> bool:
+        """Whether the pairs are looked up (else this is whoosh's phrase): no slop, two words or more."""
+        return self.slop == 1 and len([w for w in self.words if w is not None]) >= 2
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        words = [w for w in self.words if w is not None]
+        if not self.paired():
+            return super().matcher(searcher, context)
+        reader, field = searcher.reader(), PAIR_FIELDS[self.fieldname]
+        pairs = sorted({f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)},
+                       key=lambda p: reader.doc_frequency(field, p))
+        if not all((field, p) in reader for p in pairs):
+            return matching.NullMatcher()
+        docs = _posting_ids(reader, field, pairs[0])
+        for p in pairs[1:]:
+            if not docs:
+                break
+            docs = sorted(set(docs).intersection(_posting_ids(reader, field, p)))
+        if not docs:
+            return matching.NullMatcher()
+        terms = [query.Term(self.fieldname, w) for w in words]
+        if not all((self.fieldname, t.text) in reader for t in terms):
+            return matching.NullMatcher()
+        ms = [t.matcher(searcher, context) for t in terms]
+        # two words: a document holding the pair holds the phrase, and its spans need not be read
+        m: Any = _Only(matching.IntersectionMatcher(*ms), docs) if len(ms) == 2 else _PhraseAt(ms, docs)
+        return matching.WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+class _PhraseAt(SpanNear2.SpanNear2Matcher):
+    """Whoosh's phrase matcher (SpanNear2, slop 1, ordered) over the intersection of its words' matchers,
+    but only at the documents `docs`."""
+
+    def __init__(self, ms: list[Any], docs: list[int]) -> None:
+        self.ms, self.slop, self.ordered, self.mindist = ms, 1, True, 1
+        self.docs = docs
+        isect = make_binary_tree(matching.IntersectionMatcher, ms)
+        SpanWrappingMatcher.__init__(self, _Only(isect, docs))
+
+    def copy(self) -> _PhraseAt:
+        return _PhraseAt([m.copy() for m in self.ms], self.docs)
+
+
+_PAST_THE_END = 2**32  # a document number beyond any: whoosh's documents are numbered with 32 bits
+
+
+class _Only(matching.WrappingMatcher):
+    """A matcher that stops only at the documents of `docs` (sorted) that its child matches."""
+
+    def __init__(self, child: Any, docs: list[int]) -> None:
+        super().__init__(child)
+        self.docs, self.i = docs, 0
+        self._settle()
+
+    def _settle(self) -> None:
+        """Move to the first document of docs[i:] that the child matches (or past the end)."""
+        child, docs = self.child, self.docs
+        while self.i < len(docs) and child.is_active():
+            if child.id() < docs[self.i]:
+                child.skip_to(docs[self.i])
+                if not child.is_active():
+                    break
+            if child.id() == docs[self.i]:
+                return
+            self.i = bisect_left(docs, child.id(), self.i)
+        self.i = len(docs)
+        if child.is_active():  # its words' matchers past their ends: none of them is at a later document
+            child.skip_to(_PAST_THE_END)
+
+    def is_active(self) -> bool:
+        return self.i < len(self.docs)
+
+    def next(self) -> None:
+        self.i += 1
+        self._settle()
+
+    def skip_to(self, id: int) -> None:
+        if self.is_active() and id > self.child.id():
+            self.i = bisect_left(self.docs, id, self.i)
+            self._settle()
+
+    def all_ids(self) -> Iterator[int]:
+        while self.is_active():
+            yield self.id()
+            self.next()
+
+    def copy(self) -> _Only:
+        other = _Only.__new__(_Only)
+        other.child, other.boost, other.docs, other.i = self.child.copy(), self.boost, self.docs, self.i
+        return other
+
+    def replace(self, minquality: float = 0) -> Any:
+        return self if self.is_active() else matching.NullMatcher()
+
+    def supports_block_quality(self) -> bool:
+        return False
+
+
 def _filtered(q: query.Query, filters: Filters | None) -> query.Query:
     """The query with the filters but dates and kind as clauses (see `_kept` for the speaker's).
 
@@ -686,9 +877,26 @@ class _Opened:
             reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
             leaves = list(reader.leaf_readers()) if reader.doc_count_all() else []
             readers = [r.column_reader(name, translate=False) for r, _ in leaves]
+            if name in MEMORY_COLUMNS:
+                for column in readers:
+                    _in_memory(column)
             self._columns[name] = (readers[0] if len(readers) == 1 else {} if not readers else
                                    columns.MultiColumnReader(readers, [offset for _, offset in leaves]))
         return self._columns[name]
+
+
+# Columns read whole into memory when first used: a filter tests them for each match of the query, and
+# whoosh reads a value with a seek and a read (2 µs: 8 ms for the 4,000 matches of "people"). Each holds
+# a few bytes a document (1.5 MB for 100,000 dates, read in under a millisecond); the quotations'
+# text_key, ten times as big and read only for the matches of a search, is left on disk.
+MEMORY_COLUMNS = ("published", "kind", "speaker_key")
+
+
+def _in_memory(column: Any) -> None:
+    """Read a column of byte strings whole, so that its values are sliced from memory (others left as is)."""
+    if type(column) is columns.VarBytesColumn.Reader:
+        column._dbfile = BufferFile(column._dbfile.get(column._basepos, column._length))
+        column._basepos = 0
 
 
 _opened: dict[Path, _Opened] = {}
@@ -708,7 +916,7 @@ def _open(index_dir: Path) -> _Opened:
     ix = index.open_dir(str(whoosh_path(index_dir)))
     if not _has_every_field(ix.schema):
         raise QuotesError(f"the index at {index_dir}/ was made by an older version of quotes: run "
-                          "`quotes index` to rebuild it from the catalog")
+                          "`quotes reindex` to rebuild it from the catalog")
     opened = _opened[index_dir] = _Opened(ix.searcher(), stamp)
     _lengths_in_memory(opened.searcher)
     return opened
@@ -738,14 +946,21 @@ def _lengths_in_memory(searcher: Any) -> None:
     (100 kB for 100,000 documents) gives the same bytes. A reader of another codec is left as it is.
     """
     for reader, _ in searcher.reader().leaf_readers():
-        perdoc = getattr(reader, "_perdoc", None)
-        if not isinstance(perdoc, W3PerDocReader):
-            continue
-        for field in SCORED_FIELDS:
-            name = _lenfield(field)
-            if perdoc._cached_reader(name, LENGTHS_COLUMN) is not None:
-                colfile, offset, _ = perdoc._colfiles[name]
-                perdoc._readers[name] = colfile.get(offset, perdoc._doccount)
+        _hold_lengths(getattr(reader, "_perdoc", None), SCORED_FIELDS)
+
+
+def _hold_lengths(perdoc: Any, fields: Iterable[str]) -> None:
+    """Hold the lengths of these fields in a segment's per-document reader (a field without lengths as
+    None: whoosh would look for its file each time). A reader of another codec is left as it is."""
+    if not isinstance(perdoc, W3PerDocReader):
+        return
+    for field in fields:
+        name = _lenfield(field)
+        if perdoc._cached_reader(name, LENGTHS_COLUMN) is not None:
+            colfile, offset, _ = perdoc._colfiles[name]
+            perdoc._readers[name] = colfile.get(offset, perdoc._doccount)
+        else:
+            perdoc._readers[name] = None
 
 
 def _stamp(index_dir: Path) -> tuple[Any, ...]:
@@ -787,11 +1002,40 @@ def _snippet(text: str, matched: Iterable[tuple[str, Any]]) -> str:
     else:
         fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=SNIPPET_SURROUND)
         top, minscore = 2, 1
-    marked = highlight.highlight(text, frozenset(terms), TEXT_ANALYZER, fragmenter, _MarkFormatter(), top=top,
-                                 minscore=minscore)
+    fragments = fragmenter.fragment_tokens(text, _marked_tokens(text, frozenset(terms)))
+    marked = _MarkFormatter()(text, highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(),
+                                                            highlight.FIRST, minscore))
     if marked:
         return str(marked)
     return text if len(text) <= SNIPPET_WHOLE_CHARS else text[:SNIPPET_CHARS].rstrip() + ELLIPSIS.rstrip()
+
+
+_TOKENIZER, _, _STOPS, _STEMS = TEXT_ANALYZER.items  # as TEXT_ANALYZER is made: see _marked_tokens
+
+
+def _marked_tokens(text: str, terms: frozenset[str]) -> Iterator[Any]:
+    """The tokens of TEXT_ANALYZER as whoosh's highlighter reads them (stop words kept, each with its
+    characters), `matched` where its stem is one of `terms`.
+
+    Whoosh's analyzer sends each word through a chain of generators: with the fragmenter, 3-4 µs a word,
+    4-5 ms for a quotation of 7,000 characters, where a search shows ten. Here each different word is
+    stemmed and tested once, and the words are only cut out and marked: 1.8 µs a word, fragmenter included.
+    """
+    stops, shortest, longest, ignore = _STOPS.stops, _STOPS.min, _STOPS.max, _STEMS.ignore
+    stem = _STEMS._stem
+    known: dict[str, tuple[str, bool]] = {}  # lowercased word -> (its text as a token, matched)
+    token = Token(positions=False, chars=True, removestops=False, mode="query")
+    for m in _TOKENIZER.expression.finditer(text):
+        word = m.group().lower()
+        if word not in known:
+            if len(word) < shortest or (longest is not None and len(word) > longest) or word in stops:
+                known[word] = (word, word in terms)  # a stop word too may be marked ("it", the stem of "its")
+            else:
+                stemmed = word if word in ignore else stem(word)
+                known[word] = (stemmed, stemmed in terms)
+        token.text, token.matched = known[word]
+        token.boost, token.startchar, token.endchar = 1.0, m.start(), m.end()
+        yield token
 
 
 class _MarkFormatter(highlight.Formatter):
@@ -803,11 +1047,13 @@ class _MarkFormatter(highlight.Formatter):
 
 def _document(record: ArticleQuote) -> dict[str, Any]:
     q = record.quote
-    doc: dict[str, Any] = {"id": record.id, "text": q.text, "words": q.text, "text_key": text_key(q.text),
-                           "article_id": record.article_id, "kind": q.kind, "rule": q.rule}
+    doc: dict[str, Any] = {"id": record.id, "text": q.text, "words": q.text, "text_pairs": q.text,
+                           "text_key": text_key(q.text), "article_id": record.article_id, "kind": q.kind,
+                           "rule": q.rule}
     if record.published and _DATE.fullmatch(record.published) and len(record.published) == 10:
         doc["day"] = _day(record.published)
-    optional = {"speaker": q.speaker, "speaker_key": speaker_key(q.speaker), "title": record.title,
-                "publisher": record.publisher, "published": record.published, "url": record.url}
+    optional = {"speaker": q.speaker, "speaker_pairs": q.speaker, "speaker_key": speaker_key(q.speaker),
+                "title": record.title, "publisher": record.publisher, "published": record.published,
+                "url": record.url}
     doc.update({k: v for k, v in optional.items() if v})
     return doc

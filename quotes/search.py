@@ -139,7 +139,7 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
                                  offset=(page - 1) * limit)
             corrected = True
         records = catalog.get_quotes(h.id for h in found.hits)
-        keys = {quote_id: text_key(r.quote.text) for quote_id, r in records.items()}
+        keys = catalog.text_keys(records)
         occurrences = catalog.occurrences(keys.values())
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
     hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)

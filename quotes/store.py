@@ -401,6 +401,18 @@ class Catalog:
                 found[r["id"]] = self._record(r)
         return found
 
+    def text_keys(self, ids: Iterable[str]) -> dict[str, str]:
+        """The text_key of the quotes with these ids that the catalog holds, by id: as stored, where
+        computing it again costs 0.1 µs a character (0.7 ms for a quotation of 7,000)."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), 500):  # stay under SQLite's bound-parameter limit
+            chunk = wanted[i:i + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update((r[0], r[1]) for r in self._db.execute(
+                f"SELECT id, text_key FROM quotes WHERE id IN ({marks})", chunk))
+        return found
+
     def get_quote(self, quote_id: str) -> ArticleQuote:
         """The quote with this id, or with this unique id prefix (as `git` accepts short hashes)."""
         prefix = quote_id.strip().lower()

@@ -313,3 +313,45 @@ def test_a_speaker_filter_keeps_whole_words_of_the_name(tmp_path):
     for since in (None, "2025"):
         results = find("stargate", index_dir=tmp_path / "ix", speaker="Son", since=since)
         assert [h.quote.speaker for h in results.hits] == ["Masayoshi Son"] and results.total == 1
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_from_the_catalog(tmp_path, corpus, monkeypatch, extract_calls):
+    """An index made before the pair fields of phrases: a search names the fix, `quotes index` makes it anew."""
+    new_schema, new_document = index.schema, index._document
+
+    def old_schema():
+        s = new_schema()
+        for field in index.PAIR_FIELDS.values():
+            s.remove(field)
+        return s
+
+    with monkeypatch.context() as m:
+        m.setattr(index, "schema", old_schema)
+        m.setattr(index, "_document", lambda r: {k: v for k, v in new_document(r).items()
+                                                 if k not in index.PAIR_FIELDS.values()})
+        index_paths([corpus], tmp_path / "ix")
+    assert index.exists(tmp_path / "ix") and not index.is_current(tmp_path / "ix")
+    with pytest.raises(QuotesError, match="run `quotes reindex`"):
+        search('"prices keep rising"', index_dir=tmp_path / "ix")
+    report = index_paths([corpus], tmp_path / "ix")
+    assert report.unchanged == 2 and len(extract_calls) == 2  # nothing extracted again
+    assert index.is_current(tmp_path / "ix")
+    assert [h.quote.speaker for h in search('"prices keep rising"', index_dir=tmp_path / "ix")] == ["John Roe"]
+    assert [h.quote.speaker for h in search('"Jane Doe" OR "keep prices"', index_dir=tmp_path / "ix")] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(("phrase", "found"), [
+    ('"jobs grow"', 1), ('"fast fast jobs"', 1), ('"grow fast and fast"', 1),  # a stop word between
+    ('"grow fast jobs"', 0),  # each pair is in the quotation, the three words are not in a row
+    ('"jobs fast"', 0), ('"Ann Lee"', 1), ('"Lee Ann"', 0), ('"jobs grow"~3', 1),
+])
+def test_a_phrase_is_found_by_its_pairs_as_whoosh_finds_it(tmp_path, phrase, found):
+    text = '"Jobs grow fast and fast jobs grow," Ann Lee said.'
+    start = text.index("Jobs")
+    quote = Quote("Jobs grow fast and fast jobs grow,", start, start + 34, "Ann Lee", None, None, None, "said",
+                  "direct", "test", 0.9)
+    path = tmp_path / "ix"
+    with Catalog(path, create=True) as catalog:
+        catalog.upsert_article(Article("p1", text), [quote])
+        index.build(path, catalog.all_quotes())
+    assert index.search(path, phrase).total == found
