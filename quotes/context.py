@@ -38,6 +38,7 @@ from quotes.phrases import (
 from quotes.quotations import paragraph_starts
 
 _WORDS = re.compile(r"[a-z]+")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")  # what `_WORDS` matches: "" (an end) is not one
 # A possessive inside a speaker's phrase: what follows it is the speaker ("CNBC's Becky Quick").
 _OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
 # How far before a reporting verb its subject is looked for (in characters).
@@ -50,6 +51,24 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph, as quotations number them."""
     starts = paragraph_starts(text)
     return [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
+
+
+def _verb_offsets(lowered: str) -> list[int]:
+    """Offsets of the reporting verbs in a lower-cased sentence, but not at its very start: the runs of
+    letters (`_WORDS`) that are reporting verbs.
+
+    A sentence has some twenty words and at most a few reporting verbs: the set intersection finds which
+    verbs it holds without a Python step per word, and `str.find` locates only those.
+    """
+    found = []
+    for verb in REPORTING_VERBS.intersection(_WORDS.findall(lowered)):
+        at = lowered.find(verb, 1)
+        while at > 0:
+            end = at + len(verb)
+            if lowered[at - 1] not in _LETTERS and lowered[end : end + 1] not in _LETTERS:  # a whole word
+                found.append(at)
+            at = lowered.find(verb, end)
+    return sorted(found)
 
 
 class ArticleContext:
@@ -97,11 +116,8 @@ class ArticleContext:
         """
         found = set()
         for sentence in self.sentences:
-            lowered = sentence.text.lower()
-            for m in _WORDS.finditer(lowered):
-                if m.group() not in REPORTING_VERBS or m.start() == 0:
-                    continue
-                at = sentence.start + m.start()
+            for offset in _verb_offsets(sentence.text.lower()):
+                at = sentence.start + offset
                 toks = tokenize(self.text, max(sentence.start, at - SUBJECT_WINDOW), at)
                 if len(toks) > 1 and toks[0].start > sentence.start:
                     toks = toks[1:]  # the window may cut a word in two
