@@ -41,6 +41,9 @@ _WORDS = re.compile(r"[a-z]+")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")  # what `_WORDS` matches: "" (an end) is not one
 # A possessive inside a speaker's phrase: what follows it is the speaker ("CNBC's Becky Quick").
 _OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
+# Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
+_PERSONAL_PRONOUNS = SUBJECT_PRONOUNS - {"it"}  # a subject pronoun that stands for someone
+_NOT_NAME_HEADS = NOT_NAMES | INTRODUCERS  # capitalised opening words that are no name ("However")
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -162,7 +165,7 @@ class ArticleContext:
     def is_someone(self, words: Sequence[Token]) -> bool:
         """Whether a subject names someone who can speak: a pronoun, a person or organisation the article
         names, or a description by title ("the senator"); not "The question" or "Declaring"."""
-        if len(words) == 1 and words[0].bare in SUBJECT_PRONOUNS - {"it"}:
+        if len(words) == 1 and words[0].bare in _PERSONAL_PRONOUNS:
             return True
         if any(t.low in TITLES for t in words):
             return True
@@ -175,7 +178,7 @@ class ArticleContext:
         # that only looks like one ("Declaring", "Ironically", "There’s", "Guns"): a single word must be
         # written with a capital inside a sentence somewhere in the article
         head = name[0].low
-        if head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in NOT_NAMES | INTRODUCERS:
+        if head.endswith(("ing", "ly")) or "’" in head or "'" in head or head in _NOT_NAME_HEADS:
             return False
         return len(name) > 1 or head in self.proper
 

@@ -66,6 +66,10 @@ ORG_WORDS = frozenset(
 ABBREVIATIONS = frozenset({"jr", "sr", "st", "mt", "ft", "gen", "lt", "col", "sgt", "capt", "adm", "gov",
                            "sen", "rep", "u.s", "h.w"})
 
+# Unions of the lists above, made once: `A | B` in a test builds a new set of some 400 words each time.
+_TITLES_AND_ABBREVIATIONS = TITLES | ABBREVIATIONS  # a stop after one of these does not end a name
+_NOT_NAMES_AND_TITLES = NOT_NAMES | TITLES  # words that never open a canonical name
+
 # The most words a person's name has ("Martin Luther King Jr.", "George H. W. Bush"): a longer run of
 # capitalised words is a headline in title case ("Donald Trump Just Revealed Who He Would Pick").
 MAX_NAME_WORDS = 4
@@ -147,7 +151,7 @@ def name_runs(text: str) -> list[tuple[int, str]]:
                     runs.append((start, text[start:pos]))
                 start = -1
                 continue
-            if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in TITLES | ABBREVIATIONS:
+            if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in _TITLES_AND_ABBREVIATIONS:
                 if start == -1:
                     start = m.start() + tok.start()
                 runs.append((start, text[start : m.start() + tok.end() - 1]))
@@ -182,7 +186,7 @@ def strip_titles(run: str) -> str:
         if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
             parts = parts[i + 1 :]
             break
-    while parts and parts[0].strip(".’'").lower() in NOT_NAMES | TITLES:
+    while parts and parts[0].strip(".’'").lower() in _NOT_NAMES_AND_TITLES:
         parts = parts[1:]
     # a possessive ends the name: "Altman's Seoul visit"
     for i, p in enumerate(parts):
