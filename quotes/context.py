@@ -9,8 +9,9 @@ a sentence, a surname into the full name, "the CEO" into the last person named w
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from operator import attrgetter
 
 from quotes.model import Quotation, Sentence
 from quotes.names import (
@@ -45,6 +46,7 @@ _OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
 # Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
 _PERSONAL_PRONOUNS = SUBJECT_PRONOUNS - {"it"}  # a subject pronoun that stands for someone
 _NOT_NAME_HEADS = NOT_NAMES | INTRODUCERS  # capitalised opening words that are no name ("However")
+_token_start = attrgetter("start")
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -161,7 +163,8 @@ class ArticleContext:
             return tokenize(self.text, start, end)
         out: list[Token] = []
         for n in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1):
-            out.extend(t for t in self.sentence_tokens(n) if start <= t.start < end)
+            toks = self.sentence_tokens(n)  # in the order of their starts: bisect, not a test per token
+            out.extend(toks[bisect_left(toks, start, key=_token_start) : bisect_left(toks, end, key=_token_start)])
         return out
 
     def at_paragraph_start(self, q: Quotation) -> bool:
