@@ -308,9 +308,11 @@ def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
         return True
     if q.kind == "direct" and len(words) == 1:
         return False  # `"Unbelievable," he said.`
+    if len(words) > TITLE_MAX_WORDS:
+        return False  # too long for a title (tested first: most quotations are, and then no word is read)
     long_words = [w for w in words if w.strip("‘’'\"(),:;").lower() not in TITLE_SMALL_WORDS]
     title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
-    if not title_case or len(words) > TITLE_MAX_WORDS:
+    if not title_case:
         return False
     # a name someone gives ("Trump called her “Miss Piggy”") is that person's words; a show named after
     # its network or a preposition ("said on ABC's “This Week”") is a title still
