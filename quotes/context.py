@@ -46,7 +46,7 @@ _OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
 # Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
 _PERSONAL_PRONOUNS = SUBJECT_PRONOUNS - {"it"}  # a subject pronoun that stands for someone
 _NOT_NAME_HEADS = NOT_NAMES | INTRODUCERS  # capitalised opening words that are no name ("However")
-_token_start = attrgetter("start")
+_token_start = attrgetter("start")  # the key that bisects a sentence's tokens by offset
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
