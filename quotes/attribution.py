@@ -79,6 +79,10 @@ TITLE_MAX_WORDS = 7
 NAMING_WORDS = frozenset({"so-called", "known as", "titled", "entitled", "nicknamed", "hashtag"})
 # Words a title leaves in lower case ("Face the Nation", "Generations with Kevin Swanson").
 TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as into vs".split())
+# Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
+_PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS  # the cues before a partial quotation
+_NOT_DESCRIBING = NOT_NAMES | INTRODUCERS | CONJUNCTIONS  # lower-case words no description before a name has
+_TITLE_LEADS = PREPOSITIONS | {"during", "the", "a"}  # `said on “This Week”`: a title after these
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
 # How many words a sentence that only credits the quotation before it may have (`"…." Trump said.`).
@@ -171,7 +175,7 @@ def _describes(t: Token) -> bool:
     """Whether a word can stand in a description before a name ("Tulsa police Chief")."""
     if t.text == ".":
         return True  # "George W. Bush speechwriter Noam Neusner"
-    return t.text[:1].isalnum() and (t.cap or t.low not in NOT_NAMES | INTRODUCERS | CONJUNCTIONS)
+    return t.text[:1].isalnum() and (t.cap or t.low not in _NOT_DESCRIBING)
 
 
 def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
@@ -180,7 +184,7 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     partial quotation also takes a characterising verb (`Clinton called them "deplorables"`)."""
     sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
     toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
-    verbs = REPORTING_VERBS | CHARACTERISING_VERBS if q.kind == "partial" else REPORTING_VERBS
+    verbs = _PARTIAL_CUE_VERBS if q.kind == "partial" else REPORTING_VERBS
     cues = [(i, n) for i in range(len(toks)) if (n := cue_length(toks, i, verbs)) and not ctx.quoted(toks[i].start)]
     if not cues:
         return None
@@ -304,14 +308,16 @@ def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
         return True
     if q.kind == "direct" and len(words) == 1:
         return False  # `"Unbelievable," he said.`
+    if len(words) > TITLE_MAX_WORDS:
+        return False  # too long for a title (tested first: most quotations are, and then no word is read)
     long_words = [w for w in words if w.strip("‘’'\"(),:;").lower() not in TITLE_SMALL_WORDS]
     title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
-    if not title_case or len(words) > TITLE_MAX_WORDS:
+    if not title_case:
         return False
     # a name someone gives ("Trump called her “Miss Piggy”") is that person's words; a show named after
     # its network or a preposition ("said on ABC's “This Week”") is a title still
     lead = ctx.tokens_between(max(0, q.open_at - 60), q.open_at)[-8:]
-    if lead and (lead[-1].low.endswith(("’s", "'s")) or lead[-1].low in PREPOSITIONS | {"during", "the", "a"}):
+    if lead and (lead[-1].low.endswith(("’s", "'s")) or lead[-1].low in _TITLE_LEADS):
         return True
     return not any(t.low in REPORTING_VERBS or t.low in CHARACTERISING_VERBS for t in lead)
 

@@ -66,6 +66,10 @@ ORG_WORDS = frozenset(
 ABBREVIATIONS = frozenset({"jr", "sr", "st", "mt", "ft", "gen", "lt", "col", "sgt", "capt", "adm", "gov",
                            "sen", "rep", "u.s", "h.w"})
 
+# Unions of the lists above, made once: `A | B` in a test builds a new set of some 400 words each time.
+_TITLES_AND_ABBREVIATIONS = TITLES | ABBREVIATIONS  # a stop after one of these does not end a name
+_NOT_NAMES_AND_TITLES = NOT_NAMES | TITLES  # words that never open a canonical name
+
 # The most words a person's name has ("Martin Luther King Jr.", "George H. W. Bush"): a longer run of
 # capitalised words is a headline in title case ("Donald Trump Just Revealed Who He Would Pick").
 MAX_NAME_WORDS = 4
@@ -115,12 +119,18 @@ MALE_NAMES = frozenset(
     """.split()
 )
 
-_NAME_TOKEN = r"(?:[A-Z][\w’'.-]*|Mc[A-Z]\w*|[A-Z]\.)"
+# A capitalised word of a name: "Altman", "McCain", "O’Rourke", "Jean-Luc", an initial "J." or "H.W.".
+# One class after the capital, not an alternation: a pattern that opens with a class lets `re` skip to
+# the next capital letter instead of trying each branch at every character of the text. (The branches
+# `Mc[A-Z]\w*` and `[A-Z]\.` it once had never decided a match: the first branch matched wherever they
+# could, and what follows a word in NAME_RUN is optional, so no failure ever backtracked into them.)
+_NAME_TOKEN = r"[A-Z][\w’'.-]*"
 # Verbs that a headline in title case capitalises and no name holds (they are NOT_NAMES): a name run
 # stops at them.
 _HEADLINE_VERB = re.compile(
     r"\b(?:Says|Said|Is|Was|Are|Were|Has|Have|Had|Not|Just|Does|Did|Can|Could|Would|Should|Gets|Got|Wants)\b"
 )
+_NON_SPACE = re.compile(r"\S+")
 _CONTRACTION = re.compile(r"['’](?:s|ve|ll|d|m|re)$")
 # White space inside a name: at most one line break (a name never runs across a blank line into the next
 # paragraph: "… Pick For VP" ¶ "Donald Trump spoke").
@@ -136,18 +146,19 @@ def name_runs(text: str) -> list[tuple[int, str]]:
     Beck Says Trump Is …")."""
     runs = []
     for m in NAME_RUN.finditer(text):
-        if "." not in m.group() and not _HEADLINE_VERB.search(m.group()):
-            runs.append((m.start(), m.group()))
+        run = m.group()
+        if "." not in run and not _HEADLINE_VERB.search(run):
+            runs.append((m.start(), run))
             continue
         start, pos = m.start(), m.start()
-        for tok in re.finditer(r"\S+", m.group()):
+        for tok in _NON_SPACE.finditer(run):
             word = tok.group()
             if _HEADLINE_VERB.fullmatch(word.strip(":,;!?’'\"")):
                 if start != -1 and start < m.start() + tok.start():
                     runs.append((start, text[start:pos]))
                 start = -1
                 continue
-            if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in TITLES | ABBREVIATIONS:
+            if word.endswith(".") and len(word) > 2 and word[:-1].lower() not in _TITLES_AND_ABBREVIATIONS:
                 if start == -1:
                     start = m.start() + tok.start()
                 runs.append((start, text[start : m.start() + tok.end() - 1]))
@@ -182,7 +193,7 @@ def strip_titles(run: str) -> str:
         if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
             parts = parts[i + 1 :]
             break
-    while parts and parts[0].strip(".’'").lower() in NOT_NAMES | TITLES:
+    while parts and parts[0].strip(".’'").lower() in _NOT_NAMES_AND_TITLES:
         parts = parts[1:]
     # a possessive ends the name: "Altman's Seoul visit"
     for i, p in enumerate(parts):

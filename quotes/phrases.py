@@ -80,6 +80,11 @@ PLACE_PREPOSITIONS = frozenset("during after before through across into outside 
 CONJUNCTIONS = frozenset("and but or then so".split())
 RELATIVES = frozenset("who which that whose".split())
 SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
+# Unions of the lists above, made once: `A | B` in a test builds a new set each time it runs.
+_NOT_DESCRIPTION_HEADS = CONJUNCTIONS | PREPOSITIONS | ADVERBS | RELATIVES  # "the CEO", not "the … and"
+_SUBJECT_BEFORE = PREPOSITIONS | PLACE_PREPOSITIONS  # "Trump at the time said": the subject is before
+_CLAUSE_JOINERS = CONJUNCTIONS | RELATIVES  # a description stops at "and …", "who …"
+_NAME_ENDERS = PREPOSITIONS | CONJUNCTIONS | RELATIVES | {"during"}  # "said Altman during a chat"
 # Words that open a sentence before its subject ("However, …", "During the debate, …").
 INTRODUCERS = frozenset(
     "however during in on at after before when while although though because despite meanwhile "
@@ -221,7 +226,7 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
             return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
         return (start, j + 1)
-    if (t.text.isalpha() or _AGE.fullmatch(t.text)) and t.low not in CONJUNCTIONS | PREPOSITIONS | ADVERBS | RELATIVES:
+    if (t.text.isalpha() or _AGE.fullmatch(t.text)) and t.low not in _NOT_DESCRIPTION_HEADS:
         # a description: back to its determiner ("the CEO", "a spokeswoman for the campaign")
         k = j
         while k - 1 >= lo and j - k < 10 and _in_description(toks[k - 1]):
@@ -229,7 +234,7 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
             if toks[k].low in DETERMINERS or toks[k].text.endswith(("’s", "'s")):
                 if toks[k].low not in DETERMINERS and k - 1 >= lo and toks[k - 1].low in DETERMINERS:
                     k -= 1  # "the ad’s narrator"
-                if k - 1 >= lo and toks[k - 1].low in PREPOSITIONS | PLACE_PREPOSITIONS:
+                if k - 1 >= lo and toks[k - 1].low in _SUBJECT_BEFORE:
                     return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)
         if t.low.endswith("s") or t.low in ("police", "staff"):  # "officials said", "aides said"
@@ -248,7 +253,7 @@ def _opens_appositive(t: Token) -> bool:
 def _in_description(t: Token) -> bool:
     """A word that can stand inside a description ("the bespectacled, 71-year-old diplomat", "the
     independent Vermont senator and Democratic presidential candidate")."""
-    return t.text == "," or t.low == "and" or (t.text[:1].isalnum() and t.low not in CONJUNCTIONS | RELATIVES)
+    return t.text == "," or t.low == "and" or (t.text[:1].isalnum() and t.low not in _CLAUSE_JOINERS)
 
 
 def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
@@ -279,7 +284,7 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
         if tk.text == "." and (toks[k - 1].low in TITLES or len(toks[k - 1].text) == 1):
             k += 1  # "Sen. Ted Cruz", "George W. Bush"
             continue
-        if not tk.text[:1].isalnum() or tk.low in PREPOSITIONS | CONJUNCTIONS | RELATIVES | {"during"}:
+        if not tk.text[:1].isalnum() or tk.low in _NAME_ENDERS:
             break
         if t.cap and not tk.cap:
             break  # the name has ended: "said Altman during a fireside chat"

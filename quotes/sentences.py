@@ -113,20 +113,48 @@ class NewsTokenizer(PunktSentenceTokenizer):
     def _annotate_second_pass(self, tokens):  # type: ignore[no-untyped-def]
         tokens = list(tokens)
         for i, token in enumerate(tokens):
-            j = i + 1
-            while j < len(tokens) and tokens[j].tok in _CLOSING_MARKS:
-                j += 1
-            if j > i + 1 and token.abbr and token.is_initial:
-                # An initial comes before a name, not before a closing mark: `"Plan B." He left` splits.
-                token.abbr, token.sentbreak = False, True
-            self._second_pass_annotation(token, tokens[j] if j < len(tokens) else None)
+            self._annotate_second(tokens, i)
             yield token
+
+    def _annotate_second(self, tokens: list[PunktToken], i: int) -> None:
+        """Punkt's second pass on tokens[i], judged by the token after any closing marks."""
+        token = tokens[i]
+        j = i + 1
+        while j < len(tokens) and tokens[j].tok in _CLOSING_MARKS:
+            j += 1
+        if j > i + 1 and token.abbr and token.is_initial:
+            # An initial comes before a name, not before a closing mark: `"Plan B." He left` splits.
+            token.abbr, token.sentbreak = False, True
+        self._second_pass_annotation(token, tokens[j] if j < len(tokens) else None)
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        """Whether a token of `text` other than the last ends a sentence: NLTK's method, run for every
+        candidate break, without its chain of three generators."""
+        tokens = list(self._tokenize_words(text))
+        for token in tokens:
+            self._first_pass_annotation(token)
+        for i in range(len(tokens) - 1):  # a break after the last token is no break inside `text`
+            self._annotate_second(tokens, i)
+            if tokens[i].sentbreak:
+                return True
+        return False
 
 
 class NewsToken(PunktToken):
     """Punkt's token with its fixed property patterns compiled by stdlib `re` (see NewsLanguageVars)."""
 
     __slots__ = ()
+
+    def __init__(self, tok, **params):  # type: ignore[no-untyped-def]
+        # PunktToken.__init__ with its loop of `setattr` calls over the properties written out as plain
+        # assignments: a token is made for every word around every candidate break.
+        self.tok = tok
+        self.type = self._RE_NUMERIC.sub("##number##", tok.lower())  # PunktToken._get_type
+        self.period_final = tok.endswith(".")
+        self.parastart = self.linestart = self.sentbreak = self.abbr = self.ellipsis = None
+        for name, value in params.items():
+            setattr(self, name, value)
+
     _RE_ELLIPSIS = re.compile(r"\.\.+$")
     _RE_NUMERIC = re.compile(r"^-?[\.,]?\d[\d,\.-]*\.?$")
     _RE_INITIAL = re.compile(r"[^\W\d]\.$", re.UNICODE)
