@@ -217,9 +217,10 @@ def doc_count(index_dir: Path) -> int:
         return int(searcher.doc_count())
 
 
-# Whoosh's multi-process writer pays for its processes and job files. On 2 cores (tests/bench/index_bench.py)
-# one writer was faster for 8,000 documents, the multi-process one twice as fast for 78,000.
-MP_WRITER_MIN_DOCS = 20_000
+# Whoosh's multi-process writer pays for its processes and job files. Since the word-pair fields made each
+# document dearer to write, two processes beat one from about 2,000 documents on 2 cores (build from the
+# catalog: 1,960 documents 2.3-2.5 s with one process, 1.5-1.6 s with two; 6,635: 6.7-8.1 s, 3.5-4.3 s).
+MP_WRITER_MIN_DOCS = 2_000
 WRITER_LOCK_SECONDS = 10.0  # how long to wait for Whoosh's own write lock (held only by an ending writer)
 # Segments are written as separate files (compound=False): opening a compound segment copies its terms and
 # postings into memory, ~35 ms on 100,000 quotations, paid by every `quotes search` in a new process.
