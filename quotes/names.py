@@ -35,8 +35,13 @@ TITLES = frozenset(
 # Titles that are also surnames: at the end of a name they are the surname ("Rep. Steve King").
 SURNAME_TITLES = frozenset("king bishop major marshal pope cardinal sheriff judge dean chancellor captain".split())
 
+# Verbs that a headline in title case capitalises and no name holds ("Glenn Beck Says Trump Is …"): a name
+# run stops at them.
+HEADLINE_VERBS = frozenset(
+    "says said is was are were has have had not just does did can could would should gets got wants".split()
+)
 # Words that can be capitalised at a sentence's start or in a name-like run but never name a person.
-NOT_NAMES = frozenset(
+NOT_NAMES = HEADLINE_VERBS | frozenset(
     """
     the a an and or but of in on at to for from by with as if when while after before since this that
     these those it its he she they we i you his her their our my your who what which where why how
@@ -44,7 +49,6 @@ NOT_NAMES = frozenset(
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
     god nobody everyone everybody someone somebody anyone anybody none nothing something everything
-    says said is was are were has have had does did can could would should gets got wants
     """.split()
 )
 
@@ -125,11 +129,7 @@ MALE_NAMES = frozenset(
 # `Mc[A-Z]\w*` and `[A-Z]\.` it once had never decided a match: the first branch matched wherever they
 # could, and what follows a word in NAME_RUN is optional, so no failure ever backtracked into them.)
 _NAME_TOKEN = r"[A-Z][\w’'.-]*"
-# Verbs that a headline in title case capitalises and no name holds (they are NOT_NAMES): a name run
-# stops at them.
-_HEADLINE_VERB = re.compile(
-    r"\b(?:Says|Said|Is|Was|Are|Were|Has|Have|Had|Not|Just|Does|Did|Can|Could|Would|Should|Gets|Got|Wants)\b"
-)
+_HEADLINE_VERB = re.compile(r"\b(?:" + "|".join(sorted(w.capitalize() for w in HEADLINE_VERBS)) + r")\b")
 _NON_SPACE = re.compile(r"\S+")
 _CONTRACTION = re.compile(r"['’](?:s|ve|ll|d|m|re)$")
 # White space inside a name: at most one line break (a name never runs across a blank line into the next
