@@ -206,9 +206,6 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
-    if span is not None:
-        return _Found("cue_before", cue, _span(toks, span))
-    span = sentence_subject(toks, last)
     return _Found("cue_before", cue, _span(toks, span)) if span else None
 
 

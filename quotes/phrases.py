@@ -299,14 +299,16 @@ def sentence_subject(
 ) -> tuple[int, int] | None:
     """The subject that opens the writer's clause before toks[before]: a name, a pronoun or a determiner
     phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …"). With `someone`,
-    a subject that is no one who can speak ("A month later, he …") gives way to the next clause's."""
+    a subject that is no one who can speak ("A month later, he …") gives way to the next clause's; where
+    no clause's subject is someone, the first subject found is the answer still."""
     starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
     dash = next((k for k in range(min(before, 8)) if toks[k].text in DASHES), None)
     if dash is not None and toks[0].text.isupper() and all(t.cap or not t.text.isalnum() for t in toks[:dash]):
         starts = [dash + 1] + [k for k in starts if k > dash]  # a dateline: "NEW YORK (AP) — Trump said"
+    first: tuple[int, int] | None = None  # the subject found first, whoever it is
     for start in starts:
         if start >= before:
-            return None
+            return first
         t = toks[start]
         if t.low in INTRODUCERS or (t.cap and t.low.endswith(("ly", "ing")) and len(t.low) > 4):
             nxt = toks[start + 1] if start + 1 < before else None
@@ -316,10 +318,11 @@ def sentence_subject(
         else:
             span = _clause_subject(toks, start, before)
         if span is None:
-            return None
+            return first
         if someone is None or someone(toks[span[0] : span[1]]):
             return span
-    return None
+        first = first or span
+    return first
 
 
 def _clause_subject(toks: Sequence[Token], start: int, before: int) -> tuple[int, int] | None:
