@@ -440,10 +440,6 @@ def _marked(snippet: str) -> Text:
     return text
 
 
-def _article_cell(title: str | None, publisher: str | None, published: str | None) -> str:
-    return "\n".join(x for x in (title, " · ".join(y for y in (publisher, published) if y)) if x)
-
-
 def _details(shown: search_api.Shown) -> Table:
     record = shown.record
     q = record.quote
