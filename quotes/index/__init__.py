@@ -25,6 +25,7 @@ from typing import Any
 
 from quotes.index.records import (
     ELLIPSIS,
+    EXACT_TOTAL_UP_TO,
     FIELD_ALIASES,
     FIELD_BOOSTS,
     FUZZY_PREFIX,
@@ -58,7 +59,7 @@ __all__ = ["Backend", "BACKENDS", "BACKEND_ENV", "open_backend", "Filters", "Ind
            "count_speakers", "suggest", "SORTS", "SEARCH_FIELDS", "FIELD_BOOSTS", "QUERY_FIELDS",
            "FIELD_ALIASES", "OPERATORS", "SNIPPET_WHOLE_CHARS", "SNIPPET_CHARS", "SNIPPET_SURROUND",
            "MARK_OPEN", "MARK_CLOSE", "ELLIPSIS", "SPELL_MAX_EDITS", "SPELL_MIN_CHARS",
-           "SPELL_TWO_EDITS_CHARS", "FUZZY_PREFIX"]
+           "SPELL_TWO_EDITS_CHARS", "FUZZY_PREFIX", "EXACT_TOTAL_UP_TO"]
 
 
 class Backend(ABC):
@@ -98,10 +99,11 @@ class Backend(ABC):
 
     @abstractmethod
     def search(self, text: str, *, filters: Filters | None = None, sort: str = "relevance", limit: int = 10,
-               offset: int = 0) -> IndexPage:
+               offset: int = 0, exact_total: bool = False) -> IndexPage:
         """Quotations matching a query, one hit per quotation (see the module's docstring), `limit` of them
-        from `offset`, best first (or newest, with sort="date"). QuerySyntaxError on a query that cannot
-        be read, NoIndexError where there is no index."""
+        from `offset`, best first (or newest, with sort="date"). The total is exact up to EXACT_TOTAL_UP_TO
+        quotations, or always with `exact_total`; beyond, a backend may stop counting (total_exact False).
+        QuerySyntaxError on a query that cannot be read, NoIndexError where there is no index."""
 
     @abstractmethod
     def count_speakers(self, text: str, *, filters: Filters | None = None) -> dict[str, int]:

@@ -54,12 +54,23 @@ class IndexHit:
     snippet: str  # the quote's words with each matched word inside « »
 
 
+# A search counts its quotations exactly up to this many; beyond, unless asked for an exact count, it may
+# stop counting and say "more than 10,000" (as Elasticsearch's track_total_hits does, with the same default):
+# counting every match of a common word costs more than finding the best ten.
+EXACT_TOTAL_UP_TO = 10_000
+
+
 @dataclass(frozen=True, slots=True)
 class IndexPage:
-    """One page of a search: its hits (one per quotation) and how many quotations matched in all."""
+    """One page of a search: its hits (one per quotation) and how many quotations matched in all.
+
+    `total_exact` False: at least `total` (EXACT_TOTAL_UP_TO) matched, more than that counted; a search
+    asked for an exact total always counts them all.
+    """
 
     hits: list[IndexHit]
     total: int
+    total_exact: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,8 +37,9 @@ class WhooshBackend(Backend):
                              procs=procs, expected=expected, clear=clear)
 
     def search(self, text: str, *, filters: Filters | None = None, sort: str = "relevance", limit: int = 10,
-               offset: int = 0) -> IndexPage:
-        return matching.search(self.index_dir, text, filters=filters, sort=sort, limit=limit, offset=offset)
+               offset: int = 0, exact_total: bool = False) -> IndexPage:
+        return matching.search(self.index_dir, text, filters=filters, sort=sort, limit=limit, offset=offset,
+                               exact_total=exact_total)
 
     def count_speakers(self, text: str, *, filters: Filters | None = None) -> dict[str, int]:
         return matching.count_speakers(self.index_dir, text, filters=filters)

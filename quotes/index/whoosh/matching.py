@@ -27,7 +27,7 @@ def prepared(opened: Opened, text: str) -> query.Query:
 
 @reads_index
 def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: str = "relevance",
-           limit: int = 10, offset: int = 0) -> IndexPage:
+           limit: int = 10, offset: int = 0, exact_total: bool = False) -> IndexPage:
     """Quotations matching a query (see `parse`), one hit per quotation, `limit` of them from `offset`.
 
     Documents sharing a `text_key` (one quotation printed by several articles) are one hit, ranked as the
