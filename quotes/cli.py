@@ -142,7 +142,7 @@ def index_cmd(
         write_rows([report.to_dict()], (), "json")
     else:
         typer.echo(f"{report.index_dir}/: {report.new} new, {report.changed} changed, "
-                   f"{report.unchanged} unchanged, {report.removed} removed articles, {report.failed} failed; "
+                   f"{report.unchanged} unchanged, {report.removed} removed, {report.failed} failed articles; "
                    f"{report.quotes_added} quotes added, {report.quotes_removed} removed ({report.seconds:.1f}s)")
     if report.skipped:
         note(_skipped_line(report.skipped))

@@ -147,12 +147,15 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     with Catalog(path) as catalog:
         filters = _filters(catalog, speaker, publisher, since, until, kind, article)
         found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit)
-        suggestion = index.suggest(path, query) if found.total < FEW_HITS else None
+        suggestion = index.suggest(path, query) if found.total < FEW_HITS or found.partial else None
         corrected = False
-        if suggestion and found.total == 0 and correct:
-            found = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
-                                 offset=(page - 1) * limit)
-            corrected = True
+        if suggestion and (found.total == 0 or found.partial) and correct:
+            respelt = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
+                                   offset=(page - 1) * limit)
+            if respelt.total and not respelt.partial or not found.total:  # better than what was found
+                found, corrected = respelt, True
+            elif found.partial:  # respelt, the words are still not all in one quotation: no help
+                suggestion = None
         records = catalog.get_quotes(h.id for h in found.hits)
         keys = catalog.text_keys(records)
         occurrences = catalog.occurrences(keys.values())
@@ -161,7 +164,7 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
         unsearchable = max(0, catalog.quote_count() - index.doc_count(path))
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
     hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)
-    return Results(query, hits, found.total, page, limit, suggestion, corrected, False, unknown, close,
+    return Results(query, hits, found.total, page, limit, suggestion, corrected, found.partial, unknown, close,
                    unsearchable)
 
 
