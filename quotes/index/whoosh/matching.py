@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,8 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     if len(parts) > 1:
         most = _search(opened, query.Or(parts), filters, sort, limit, offset, most_of=parts, same=same)
         if most.total:
-            return IndexPage(most.hits, most.total, most.total_exact, partial=True)
-    return page
+            page = replace(most, partial=True)
+    return replace(page, indexed=opened.searcher.doc_count())
 
 
 def _search(opened: Opened, q: query.Query, filters: Filters | None, sort: str, limit: int, offset: int,
