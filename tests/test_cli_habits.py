@@ -13,7 +13,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +24,8 @@ from typer.testing import CliRunner
 import quotes
 from quotes.cli import app
 from quotes.indexer import READING, WRITING, index_paths
+from quotes.model import QuotesError
+from quotes.search import stats
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_79b1a7c8b752f4f6.txt"
@@ -248,14 +249,11 @@ def test_the_progress_bar_is_drawn_on_a_terminal_only(tmp_path):
 INTERRUPTED_ARTICLES = 1500  # batches of 200: killed after the first commits, long before the end
 
 
-def catalog_articles(ix: Path) -> int:
+def committed_articles(ix: Path) -> int:
+    """Articles the catalog has committed so far (0 before its first commit)."""
     try:
-        db = sqlite3.connect(f"file:{ix / 'catalog.sqlite3'}?mode=ro", uri=True, timeout=1)
-        try:
-            return int(db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-        finally:
-            db.close()
-    except sqlite3.Error:
+        return stats(ix).articles
+    except QuotesError:  # no catalog yet, or one being made
         return 0
 
 
@@ -268,7 +266,7 @@ def test_an_interrupted_first_build_makes_searches_say_so_until_the_next_run(tmp
     args = quotes_cmd("index", str(corpus), "--index-dir", str(ix), "--workers", "1")
     proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
-    while catalog_articles(ix) == 0 and time.monotonic() < deadline:
+    while committed_articles(ix) == 0 and time.monotonic() < deadline:
         time.sleep(0.005)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(how)
