@@ -343,9 +343,13 @@ def extract_cmd(
 
 def _where(e: Extracted) -> str:
     """Where an article was read: its path (relative to here when under it; `file.jsonl:3` for a line)."""
-    where = e.article.path or e.article.id
+    return _relative(e.article.path or e.article.id)
+
+
+def _relative(path: str) -> str:
+    """A path relative to the working directory when it lies under it, else as it is."""
     here = os.getcwd() + os.sep
-    return where[len(here):] if where.startswith(here) else where
+    return path[len(here):] if path.startswith(here) else path
 
 
 def _extracted_table(e: Extracted) -> Table:
@@ -399,7 +403,9 @@ def show_cmd(
                    SHOW_COLUMNS, fmt)
     elif fmt == "plain":
         for key, value in _details_rows(shown):
-            write_line(f"{key}: {one_line(value.plain if isinstance(value, Text) else value)}")
+            text = value.plain if isinstance(value, Text) else value
+            for line in text.splitlines() if key == "also in" else [text]:  # an article a line
+                write_line(f"{key}: {one_line(line)}")
     else:
         table = Table("", "", show_header=False, title=f"quote {shown.record.id}")
         for key, value in _details_rows(shown):
@@ -619,6 +625,6 @@ def _details_rows(shown: search_api.Shown) -> list[tuple[str, str | Text]]:
     rows = [("id", record.id), ("quote", q.text), ("speaker", q.speaker or "? (not attributed)"),
             ("mention", q.speaker_mention), ("cue", q.cue), ("rule", q.rule), ("confidence", f"{q.confidence:.2f}"),
             ("kind", q.kind), ("paragraph", paragraph), ("article", record.article_id), ("title", record.title),
-            ("outlet", record.publisher), ("date", record.published), ("url", record.url), ("path", shown.path),
-            ("also in", others)]
+            ("outlet", record.publisher), ("date", record.published), ("url", record.url),
+            ("path", shown.path and _relative(shown.path)), ("also in", others)]
     return [(key, value) for key, value in rows if value]
