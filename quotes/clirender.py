@@ -117,8 +117,8 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
     if not enabled or not console.is_terminal:
         yield None
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TextColumn("{task.fields[detail]}"),
+               TextColumn("·"), TimeElapsedColumn(), TextColumn("elapsed ·"), TimeRemainingColumn(), TextColumn("left"))
     with ProgressBar(*columns, console=console, transient=True) as bar:
         task = bar.add_task("reading", total=None, detail="")
         stage = ""
