@@ -171,6 +171,8 @@ def search_cmd(
     index_dir: IndexDir = None,
     as_json: AsJson = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV (a header row, a row per hit).")] = False,
+    exact_total: Annotated[bool, typer.Option(
+        "--exact-total", help="Count every matching quotation (else: exact up to 10,000).")] = False,
 ) -> None:
     """Find the quotations that match a query, best (or newest) first; matched words are marked.
 
@@ -196,7 +198,7 @@ def search_cmd(
         return
     with _reported():
         results = search_api.find(query, index_dir=index_dir, sort=sort.value, limit=limit, page=page,
-                                  **filters)
+                                  exact_total=exact_total, **filters)
     if results.corrected:
         typer.echo(f"no quotations for {results.query!r}; showing those for {results.suggestion!r}", err=True)
     elif results.suggestion:
@@ -398,13 +400,16 @@ def _quotations(n: int) -> str:
 
 
 def _page_summary(results: search_api.Results) -> str:
-    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all."""
-    found = f"{_quotations(results.total)} for {results.searched!r}"
+    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all; "more
+    than 10000 quotations for 'trump', 1-10 (page 1 of 1000+)" where they were not all counted."""
+    more = "" if results.total_exact else "more than "
+    found = f"{more}{_quotations(results.total)} for {results.searched!r}"
     if results.total and not results.hits:
         return f"{found}; page {results.page} is past the last page ({results.pages})"
     first = (results.page - 1) * results.limit
-    if results.total > len(results.hits):
-        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
+    if results.total > len(results.hits) or more:
+        pages = f"{results.pages}" + ("+" if more else "")
+        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {pages})"
     return found
 
 

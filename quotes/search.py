@@ -69,7 +69,9 @@ class Hit:
 class Results:
     """One page of answers to a query.
 
-    `total` counts every matching quotation (not only this page). `suggestion` is the query with misspelt
+    `total` counts every matching quotation (not only this page), exactly up to 10,000
+    (quotes.index.EXACT_TOTAL_UP_TO); beyond, unless `find` was asked for an exact total, `total` is 10,000
+    and `total_exact` False: "more than 10,000". `suggestion` is the query with misspelt
     words corrected where the query found few or no quotations and indexed words are close; when it found
     none, the hits are those of the suggestion and `corrected` is True.
     """
@@ -81,9 +83,11 @@ class Results:
     limit: int
     suggestion: str | None = None
     corrected: bool = False
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
+        """How many pages the total makes (at least: more where `total_exact` is False)."""
         return max(1, -(-self.total // self.limit))
 
     @property
@@ -110,7 +114,7 @@ class Shown:
 def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, publisher: str | None = None,
          since: str | None = None, until: str | None = None, kind: str | None = None,
          article: str | None = None, sort: str = "relevance", limit: int = 10, page: int = 1,
-         correct: bool = True) -> Results:
+         correct: bool = True, exact_total: bool = False) -> Results:
     """Page `page` (from 1) of the quotations that answer `query`, `limit` per page, best (or newest) first.
 
     `query`: words (all must occur, in the quotation or its speaker's name, stemmed: "initiatives" finds
@@ -122,7 +126,8 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     Masayoshi Son's quotes), any case; `publisher` all of its words; `since`/`until` an ISO date, month or
     year (inclusive); `kind` "direct" or "partial"; `article` an article id. `sort` is "relevance" or
     "date" (newest first). With `correct`, a query that finds nothing is searched again spelt as the
-    closest indexed words (see Results). Raises NoIndexError where `index_dir` holds no index.
+    closest indexed words (see Results). With `exact_total`, quotations are counted beyond 10,000.
+    Raises NoIndexError where `index_dir` holds no index.
     """
     if limit < 1 or page < 1:
         raise QuotesError(f"limit and page must be at least 1, not {limit} and {page}")
@@ -131,19 +136,20 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     path = resolve_index_dir(index_dir)
     with Catalog(path) as catalog:
         filters = _filters(catalog, speaker, publisher, since, until, kind, article)
-        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit)
+        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit,
+                             exact_total=exact_total)
         suggestion = index.suggest(path, query) if found.total < FEW_HITS else None
         corrected = False
         if suggestion and found.total == 0 and correct:
             found = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
-                                 offset=(page - 1) * limit)
+                                 offset=(page - 1) * limit, exact_total=exact_total)
             corrected = True
         records = catalog.get_quotes(h.id for h in found.hits)
         keys = catalog.text_keys(records)
         occurrences = catalog.occurrences(keys.values())
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
     hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)
-    return Results(query, hits, found.total, page, limit, suggestion, corrected)
+    return Results(query, hits, found.total, page, limit, suggestion, corrected, found.total_exact)
 
 
 def search(query: str, *, index_dir: PathArg = None, speaker: str | None = None, limit: int = 10,

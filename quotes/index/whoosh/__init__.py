@@ -2,7 +2,8 @@
 
 The one package that imports whoosh. Its modules, by concern: schema (fields, analyzers, a quote's
 document), writing, reading (opening, damaged files, columns), parsing (query string to whoosh query and
-its rewriting), filtering, matching (search and speaker counts), snippets, suggestions; internals holds
+its rewriting), filtering, matching (the documents a query matches; phrase matchers), searching (ranking, grouping,
+totals and speaker counts), snippets, suggestions; internals holds
 every use of whoosh's private parts, with the version it was written against.
 """
 
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 
 from quotes.index import Backend
 from quotes.index.records import Filters, IndexPage
-from quotes.index.whoosh import matching, reading, suggestions, writing
+from quotes.index.whoosh import reading, searching, suggestions, writing
 from quotes.store import ArticleQuote
 
 
@@ -38,11 +39,11 @@ class WhooshBackend(Backend):
 
     def search(self, text: str, *, filters: Filters | None = None, sort: str = "relevance", limit: int = 10,
                offset: int = 0, exact_total: bool = False) -> IndexPage:
-        return matching.search(self.index_dir, text, filters=filters, sort=sort, limit=limit, offset=offset,
-                               exact_total=exact_total)
+        return searching.search(self.index_dir, text, filters=filters, sort=sort, limit=limit, offset=offset,
+                                exact_total=exact_total)
 
     def count_speakers(self, text: str, *, filters: Filters | None = None) -> dict[str, int]:
-        return matching.count_speakers(self.index_dir, text, filters=filters)
+        return searching.count_speakers(self.index_dir, text, filters=filters)
 
     def suggest(self, text: str) -> str | None:
         return suggestions.suggest(self.index_dir, text)
