@@ -65,12 +65,14 @@ class IndexPage:
     """One page of a search: its hits (one per quotation) and how many quotations matched in all.
 
     `total_exact` False: at least `total` (EXACT_TOTAL_UP_TO) matched, more than that counted; a search
-    asked for an exact total always counts them all.
+    asked for an exact total always counts them all. `partial`: no quotation holds every word of the
+    query, and the hits are those holding most of them (see the backend's search).
     """
 
     hits: list[IndexHit]
     total: int
     total_exact: bool = True
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +121,34 @@ def check_syntax(text: str) -> None:
                                   or (word != "NOT" and (i == 0 or words[i - 1] in OPERATORS))):
             raise QuerySyntaxError(f"{word} in {text!r} needs a word on each side (NOT: a word after it)")
     known = {*QUERY_FIELDS, *(a for names in FIELD_ALIASES.values() for a in names)}
-    for m in re.finditer(r"(?:^|[\s(])([^\W\d][\w]*):", outside):
+    for m in re.finditer(r"(?:^|[\s(])([^\W\d][\w]*):(?=\S)", outside):  # "said: we" is prose, not a field
         if m.group(1) not in known:
             raise QuerySyntaxError(f"unknown field {m.group(1)!r} in {text!r}: use one of "
                                    f"{', '.join(f for f in QUERY_FIELDS if f != 'text')}")
+
+
+# What marks a query as written in the query language rather than pasted from a page: a straight double
+# quote (a phrase), an operator, a known field (`speaker:son`), a wildcard or fuzzy mark on a word, `*`.
+_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b|(?:^|[\s(])[^\W\d]\w*:\S|\w[*~]|\*|\w\?\w')
+# A word of pasted text: letters and digits, with the apostrophes and dots inside it ("don't", "U.S").
+_WORD = re.compile(r"\w+(?:['’.]\w+)*")
+# Prose inside a query in the query language: a colon ending a word ("said: we") and a question mark
+# ending one ("why?") are punctuation there, not a field or a wildcard.
+_PROSE_MARKS = re.compile(r"(?<=\w)(?::(?=\s|$)|\?(?=[\s\"),;.!]|$))")
+
+
+def as_query(text: str) -> str:
+    """A query as the query language reads it.
+
+    Text with nothing of the query language in it (a sentence or a paragraph pasted from a page, with its
+    curly quotes, apostrophes, dashes, brackets and punctuation) is its words alone, so that nothing in it
+    can be misread as syntax (an unmatched bracket, "Note:" as a field, "why?" as a wildcard). Text in the
+    query language keeps its syntax, but for the colons and question marks that end a word.
+    """
+    if _SYNTAX.search(text):
+        return _PROSE_MARKS.sub("", text)
+    words = _WORD.findall(text)
+    return " ".join(words) if words else text
 
 
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")

@@ -15,6 +15,7 @@ from quotes.index.records import (
     OPERATORS,
     SEARCH_FIELDS,
     QuerySyntaxError,
+    as_query,
     check_syntax,
     date_bound,
     day,
@@ -29,7 +30,10 @@ def parse(text: str, schema_: Schema | None = None) -> query.Query:
     Words (all must occur, stemmed), "exact phrases", AND/OR/NOT and parentheses, `word~` (fuzzy: one
     edit), `word~2`, `prefix*`, and `field:value` for the fields of QUERY_FIELDS; `published:` takes a
     date, a month (`published:2016-10`) or a year, or a range `published:[2016-09-01 to 2016-10-15]`.
+    Pasted text is read as its words (records.as_query). Stop words ("the", "of", "I") are never required:
+    the quoted words leave them out, so a name holding one ranks higher but no quotation needs one.
     """
+    text = as_query(text)
     check_syntax(text)
     parser = MultifieldParser(list(SEARCH_FIELDS), schema_ or fields.schema(), fieldboosts=FIELD_BOOSTS)
     parser.add_plugin(FuzzyTermPlugin())
@@ -38,7 +42,39 @@ def parse(text: str, schema_: Schema | None = None) -> query.Query:
         q = parser.parse(_MULTITERM.sub(_unstemmed, text))
     except Exception as e:  # whoosh raises assorted errors on odd input; the user needs one line
         raise QuerySyntaxError(f"cannot read the query {text!r}: {e}") from e
-    return q.accept(_rewrite)
+    return q.accept(_rewrite).accept(_stop_words_optional)
+
+
+def _stop_words_optional(q: query.Query) -> query.Query:
+    """The words of an AND that only a name can match, because the quoted words leave them out as stop
+    words ("the", "of", and "I", too short), made optional: they add to the score of a speaker whose name
+    holds them ("Theresa May") but never make a query fail. A query of nothing but such words needs one."""
+    if not isinstance(q, query.And):
+        return q
+    required = [sub for sub in q.subqueries if not _is_stop_word(sub)]
+    optional = [sub for sub in q.subqueries if _is_stop_word(sub)]
+    if not optional:
+        return q
+    if not required:
+        return query.Or(optional)
+    return query.AndMaybe(required[0] if len(required) == 1 else query.And(required), query.Or(optional))
+
+
+def _is_stop_word(q: query.Query) -> bool:
+    """A word (or the parts of one, "it's") that the parser looks for in the speaker's name alone: its quoted
+    words are stop words. An explicit `speaker:the` has its full weight, and is kept."""
+    leaves = list(q.leaves()) if q.is_leaf() is False else [q]
+    return bool(leaves) and all(
+        isinstance(t, query.Term) and t.fieldname == "speaker" and t.boost == FIELD_BOOSTS["speaker"]
+        and not any(True for _ in fields.TEXT_ANALYZER(str(t.text))) for t in leaves)
+
+
+def clauses(q: query.Query) -> list[query.Query]:
+    """The required parts of a query of words ANDed (stop words aside), each a word or a phrase: what a
+    search falls back on, holding most of them, where no quotation holds them all. Empty for other queries."""
+    if isinstance(q, query.AndMaybe):
+        q = q.a
+    return list(q.subqueries) if isinstance(q, query.And) else []
 
 
 # A bare `prefix*`, `wild?card` or `fuzzy~2` (no field): matched against the unstemmed words, since the

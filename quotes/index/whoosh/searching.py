@@ -10,14 +10,18 @@ page). The documents kept give the total, counted as quotations (one per text_ke
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+from whoosh import query
 
 from quotes.index.records import EXACT_TOTAL_UP_TO, SORTS, Filters, IndexHit, IndexPage
 from quotes.index.whoosh.filtering import filtered, kept
 from quotes.index.whoosh.matching import matching_docs, prepared
+from quotes.index.whoosh.parsing import clauses
 from quotes.index.whoosh.reading import Opened, open_index, reads_index
 from quotes.index.whoosh.scoring import all_scores
 from quotes.index.whoosh.snippets import snippet
@@ -43,11 +47,33 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     best of them. By relevance (BM25F) the hit is the first printing among those that match; by date
     (newest first, then by relevance) it is the newest. The total counts quotations exactly up to
     EXACT_TOTAL_UP_TO, beyond only with `exact_total`.
+
+    Where no quotation holds every word of a query of words (a sentence pasted with words around the
+    quotation), the quotations holding most of them are the hits, those holding most first, and the page
+    says `partial`. A query with operators (AND, OR, NOT) means them, and gets no such fallback.
     """
     opened = open_index(index_dir)
     q = prepared(opened, text)
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+    up_to = None if exact_total else EXACT_TOTAL_UP_TO
+    page = _page(opened, q, filters, sort, limit, offset, up_to)
+    parts = [] if page.total or _OPERATOR.search(text) else clauses(q)
+    if len(parts) > 1:
+        held = Counter(d for part in parts for d in matching_docs(opened.searcher, part))
+        most = _page(opened, query.Or(parts), filters, sort, limit, offset, up_to, held=held)
+        if most.total:
+            return IndexPage(most.hits, most.total, most.total_exact, partial=True)
+    return page
+
+
+_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+
+
+def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, limit: int, offset: int,
+          up_to: int | None, held: Counter[int] | None = None) -> IndexPage:
+    """One page of the matches of a prepared query; with `held` (how many parts of the query each document
+    holds), those holding most first, then by relevance."""
     full, keep = filtered(q, filters), kept(opened, filters)
     scores: dict[int, float] | None = None
     if sort == "relevance" and not keep:  # every match scored in one pass: its documents too
@@ -57,19 +83,19 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
         docs = matching_docs(opened.searcher, full)
         if keep:
             docs = [d for d in docs if keep(d)]
-    total, total_exact = _count_quotations(opened, docs, None if exact_total else EXACT_TOTAL_UP_TO)
+    total, total_exact = _count_quotations(opened, docs, up_to)
     wanted = offset + limit
     found: dict[int, tuple[float, list[Any]]] = {}  # docnum -> score, matched terms
     if sort == "date":
-        ranked = _newest(opened, full, docs, wanted, found)
+        ranked = _newest(opened, full, docs, wanted, found, held)
     elif scores is None and len(docs) <= SCORE_EACH_UP_TO:
-        ranked = _scored(opened.searcher, full, docs, found)
+        ranked = _scored(opened.searcher, full, docs, found, held)
     else:
         if scores is None:
             kept_docs = set(docs)
             scores = {d: s for d, s in all_scores(opened.searcher, full, scoring(opened.searcher)).items()
                       if d in kept_docs}
-        ranked = _best(opened, scores, wanted)
+        ranked = _best(opened, scores, wanted, held)
     groups = _groups(opened, ranked)
     shown = []
     matched = (set(scores) if scores is not None else set(docs)) if sort == "relevance" else set()
@@ -90,6 +116,14 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     return IndexPage(hits, total, total_exact)
 
 
+def _ranking(held: Counter[int] | None) -> Callable[[tuple[float, int]], tuple[float, ...]]:
+    """The sort key of (score, docnum): best first, ties by document number; with `held`, the documents
+    holding most parts of the query first."""
+    if held is None:
+        return lambda r: (-r[0], r[1])
+    return lambda r: (-held[r[1]], -r[0], r[1])
+
+
 def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) -> tuple[int, bool]:
     """How many quotations (documents of different text_keys) these documents are: exactly, or up_to and
     False once there are more than that."""
@@ -104,19 +138,20 @@ def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) ->
     return len(seen), True
 
 
-def _scored(searcher: Any, q: Any, docs: Sequence[int], found: dict[int, tuple[float, list[Any]]]) -> Ranked:
-    """Every one of these documents scored, best first (ties: the lower document number first)."""
+def _scored(searcher: Any, q: Any, docs: Sequence[int], found: dict[int, tuple[float, list[Any]]],
+            held: Counter[int] | None = None) -> Ranked:
+    """Every one of these documents scored, best first (see `_ranking`)."""
     found.update(visit(searcher, q, docs))
-    return sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
+    return sorted(((score, d) for d, (score, _) in found.items()), key=_ranking(held))
 
 
-def _best(opened: Opened, scores: dict[int, float], wanted: int) -> Ranked:
+def _best(opened: Opened, scores: dict[int, float], wanted: int, held: Counter[int] | None = None) -> Ranked:
     """The best of these scored documents, enough to hold `wanted` quotations (or all), best first (ties:
-    the lower document number first, as whoosh's collector ranks them)."""
+    the lower document number first, as whoosh's collector ranks them; see `_ranking`)."""
     n = wanted * DOCS_PER_QUOTATION
     while True:
-        if n >= len(scores):
-            return sorted(((s, d) for d, s in scores.items()), key=lambda r: (-r[0], r[1]))
+        if n >= len(scores) or held is not None:  # (a search falling back on most words: all of them)
+            return sorted(((s, d) for d, s in scores.items()), key=_ranking(held))
         least = heapq.nlargest(n, scores.values())[-1]  # the n-th best score: the rest score less
         ranked = sorted(((s, d) for d, s in scores.items() if s >= least), key=lambda r: (-r[0], r[1]))[:n]
         if len(_groups(opened, ranked)) >= wanted:
@@ -125,7 +160,7 @@ def _best(opened: Opened, scores: dict[int, float], wanted: int) -> Ranked:
 
 
 def _newest(opened: Opened, q: Any, docs: Sequence[int], wanted: int,
-            found: dict[int, tuple[float, list[Any]]]) -> Ranked:
+            found: dict[int, tuple[float, list[Any]]], held: Counter[int] | None = None) -> Ranked:
     """The newest documents, enough to hold `wanted` quotations (or all), each day's best first: the days
     are taken whole, newest first, and only their documents scored. Undated documents come last."""
     dates = opened.column("published")
@@ -140,7 +175,7 @@ def _newest(opened: Opened, q: Any, docs: Sequence[int], wanted: int,
         quotations.update(keys[d] or d for d in by_day[day])
         if len(quotations) >= wanted:
             break
-    ranked = _scored(opened.searcher, q, taken, found)
+    ranked = _scored(opened.searcher, q, taken, found, held)
     ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # stable: each day's best first
     return ranked
 
