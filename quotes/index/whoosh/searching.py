@@ -10,9 +10,9 @@ page). The documents kept give the total, counted as quotations (one per text_ke
 from __future__ import annotations
 
 import heapq
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from whoosh import query
 from quotes.index.records import EXACT_TOTAL_UP_TO, SORTS, Filters, IndexHit, IndexPage
 from quotes.index.whoosh.filtering import filtered, kept
 from quotes.index.whoosh.matching import matching_docs, prepared
-from quotes.index.whoosh.parsing import clauses
+from quotes.index.whoosh.parsing import clauses, exact
 from quotes.index.whoosh.reading import Opened, open_index, reads_index
 from quotes.index.whoosh.scoring import all_scores
 from quotes.index.whoosh.snippets import snippet
@@ -50,30 +50,33 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
 
     Where no quotation holds every word of a query of words (a sentence pasted with words around the
     quotation), the quotations holding most of them are the hits, those holding most first, and the page
-    says `partial`. A query with operators (AND, OR, NOT) means them, and gets no such fallback.
+    says `partial`. A query with NOT means it, and gets no such fallback. By relevance, a quotation whose
+    words are those of the query, or of a quotation in it (“…,” she said), comes first: pasted, a
+    quotation is its own first hit, whatever the longer ones that repeat its words.
     """
     opened = open_index(index_dir)
     q = prepared(opened, text)
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
     up_to = None if exact_total else EXACT_TOTAL_UP_TO
-    page = _page(opened, q, filters, sort, limit, offset, up_to)
-    parts = [] if page.total or _OPERATOR.search(text) else clauses(q)
+    same = exact(text)
+    first = set(matching_docs(opened.searcher, same)) if same is not None else set()
+    page = _page(opened, q, filters, sort, limit, offset, up_to, first=first)
+    parts = [] if page.total else clauses(q)
     if len(parts) > 1:
         held = Counter(d for part in parts for d in matching_docs(opened.searcher, part))
-        most = _page(opened, query.Or(parts), filters, sort, limit, offset, up_to, held=held)
+        most = _page(opened, query.Or(parts), filters, sort, limit, offset, up_to, held=held, first=first)
         if most.total:
-            return IndexPage(most.hits, most.total, most.total_exact, partial=True)
-    return page
-
-
-_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+            page = replace(most, partial=True)
+    return replace(page, indexed=opened.searcher.doc_count())
 
 
 def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, limit: int, offset: int,
-          up_to: int | None, held: Counter[int] | None = None) -> IndexPage:
+          up_to: int | None, held: Counter[int] | None = None, first: set[int] | frozenset[int] = frozenset(),
+          ) -> IndexPage:
     """One page of the matches of a prepared query; with `held` (how many parts of the query each document
-    holds), those holding most first, then by relevance."""
+    holds), those holding most first, then by relevance; the documents of `first` (the query's own words)
+    before all."""
     full, keep = filtered(q, filters), kept(opened, filters)
     scores: dict[int, float] | None = None
     if sort == "relevance" and not keep:  # every match scored in one pass: its documents too
@@ -86,16 +89,17 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     total, total_exact = _count_quotations(opened, docs, up_to)
     wanted = offset + limit
     found: dict[int, tuple[float, list[Any]]] = {}  # docnum -> score, matched terms
+    order = _ranking(held, first)
     if sort == "date":
-        ranked = _newest(opened, full, docs, wanted, found, held)
+        ranked = _newest(opened, full, docs, wanted, found, order)
     elif scores is None and len(docs) <= SCORE_EACH_UP_TO:
-        ranked = _scored(opened.searcher, full, docs, found, held)
+        ranked = _scored(opened.searcher, full, docs, found, order)
     else:
         if scores is None:
             kept_docs = set(docs)
             scores = {d: s for d, s in all_scores(opened.searcher, full, scoring(opened.searcher)).items()
                       if d in kept_docs}
-        ranked = _best(opened, scores, wanted, held)
+        ranked = _best(opened, scores, wanted, order if held or first else None)
     groups = _groups(opened, ranked)
     shown = []
     matched = (set(scores) if scores is not None else set(docs)) if sort == "relevance" else set()
@@ -116,12 +120,16 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     return IndexPage(hits, total, total_exact)
 
 
-def _ranking(held: Counter[int] | None) -> Callable[[tuple[float, int]], tuple[float, ...]]:
-    """The sort key of (score, docnum): best first, ties by document number; with `held`, the documents
-    holding most parts of the query first."""
-    if held is None:
+Order = Callable[[tuple[float, int]], tuple[float, ...]]  # the sort key of a (score, docnum)
+
+
+def _ranking(held: Counter[int] | None, first: set[int] | frozenset[int]) -> Order:
+    """Best first, ties by document number; with `held`, the documents holding most parts of the query
+    first; the documents of `first` before all."""
+    if held is None and not first:
         return lambda r: (-r[0], r[1])
-    return lambda r: (-held[r[1]], -r[0], r[1])
+    counts = held if held is not None else Counter()
+    return lambda r: (r[1] not in first, -counts[r[1]], -r[0], r[1])
 
 
 def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) -> tuple[int, bool]:
@@ -139,19 +147,19 @@ def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) ->
 
 
 def _scored(searcher: Any, q: Any, docs: Sequence[int], found: dict[int, tuple[float, list[Any]]],
-            held: Counter[int] | None = None) -> Ranked:
-    """Every one of these documents scored, best first (see `_ranking`)."""
+            order: Order) -> Ranked:
+    """Every one of these documents scored, in `order` (see `_ranking`)."""
     found.update(visit(searcher, q, docs))
-    return sorted(((score, d) for d, (score, _) in found.items()), key=_ranking(held))
+    return sorted(((score, d) for d, (score, _) in found.items()), key=order)
 
 
-def _best(opened: Opened, scores: dict[int, float], wanted: int, held: Counter[int] | None = None) -> Ranked:
+def _best(opened: Opened, scores: dict[int, float], wanted: int, order: Order | None) -> Ranked:
     """The best of these scored documents, enough to hold `wanted` quotations (or all), best first (ties:
-    the lower document number first, as whoosh's collector ranks them; see `_ranking`)."""
+    the lower document number first, as whoosh's collector ranks them), or all of them in `order`."""
     n = wanted * DOCS_PER_QUOTATION
     while True:
-        if n >= len(scores) or held is not None:  # (a search falling back on most words: all of them)
-            return sorted(((s, d) for d, s in scores.items()), key=_ranking(held))
+        if n >= len(scores) or order is not None:
+            return sorted(((s, d) for d, s in scores.items()), key=order or _ranking(None, frozenset()))
         least = heapq.nlargest(n, scores.values())[-1]  # the n-th best score: the rest score less
         ranked = sorted(((s, d) for d, s in scores.items() if s >= least), key=lambda r: (-r[0], r[1]))[:n]
         if len(_groups(opened, ranked)) >= wanted:
@@ -160,7 +168,7 @@ def _best(opened: Opened, scores: dict[int, float], wanted: int, held: Counter[i
 
 
 def _newest(opened: Opened, q: Any, docs: Sequence[int], wanted: int,
-            found: dict[int, tuple[float, list[Any]]], held: Counter[int] | None = None) -> Ranked:
+            found: dict[int, tuple[float, list[Any]]], order: Order) -> Ranked:
     """The newest documents, enough to hold `wanted` quotations (or all), each day's best first: the days
     are taken whole, newest first, and only their documents scored. Undated documents come last."""
     dates = opened.column("published")
@@ -175,7 +183,7 @@ def _newest(opened: Opened, q: Any, docs: Sequence[int], wanted: int,
         quotations.update(keys[d] or d for d in by_day[day])
         if len(quotations) >= wanted:
             break
-    ranked = _scored(opened.searcher, q, taken, found, held)
+    ranked = _scored(opened.searcher, q, taken, found, order)
     ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # stable: each day's best first
     return ranked
 
