@@ -86,3 +86,18 @@ def test_whoosh_is_the_default_backend(tmp_path, monkeypatch, url, backend):
 def test_an_unknown_backend_is_named_with_the_known_ones(tmp_path, url):
     with pytest.raises(QuotesError, match=r"unknown search backend .*: use one of whoosh:"):
         open_backend(tmp_path, url)
+
+
+def test_quotations_the_index_lacks_are_counted_again_after_each_commit(tmp_path):
+    """search.py keeps the catalog's count of quotes between searches of one process, until a commit."""
+    quotes = [Quote(t, TEXT.index(t), TEXT.index(t) + len(t), who, None, None, None, "said", "direct", "t", 0.9)
+              for t, who in (("Taxes will fall,", "Theresa May"), ("Stargate is late,", "Masayoshi Son"))]
+    with Catalog(tmp_path, create=True) as catalog:
+        catalog.upsert_article(Article("a1", TEXT), quotes[:1])
+        index.build(tmp_path, catalog.all_quotes())
+    assert find("taxes", index_dir=tmp_path).unsearchable == 0
+    assert find("taxes", index_dir=tmp_path).unsearchable == 0  # counted once, then kept
+    for n, article in enumerate(("a2", "a3"), start=1):  # the catalog grows; the search index does not
+        with Catalog(tmp_path) as catalog:
+            catalog.upsert_article(Article(article, TEXT), quotes[1:])
+        assert find("taxes", index_dir=tmp_path).unsearchable == n
