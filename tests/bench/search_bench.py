@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sqlite3
 import statistics
 import subprocess
@@ -154,7 +155,8 @@ def workload(path: Path, n: int) -> list[Query]:
     words are among the 100 most frequent of four letters or more (thousands of matches each); `and` is
     two words of one quotation, the commonest of its words and another; a filtered query is a word of one
     quotation of a much-quoted speaker, with that speaker's surname, the month it was published, its kind
-    and newest first, so that it finds something.
+    and newest first, so that it finds something; a pasted query is the first 25 words of a quotation in
+    curly marks, followed by "he said." (words the quotation does not hold, as a page prints them).
     """
     rng = random.Random(7)
     with Catalog(path) as catalog:
@@ -186,6 +188,9 @@ def workload(path: Path, n: int) -> list[Query]:
             filtered.append(("filtered", rng.choice(ws), {
                 "speaker": (r.quote.speaker or "").split()[-1], "since": month, "until": month,
                 "kind": r.quote.kind, "sort": "date"}))
+    # a quotation pasted as a reader copies it from a page: its first 25 words, curly marks and all, and who
+    # said it, which the quotation does not hold (so that the search falls back on most of the words)
+    pasted = [f"“{' '.join(t.split()[:25])},” he said." for t in rng.sample(texts, n)]
     return [
         *[("word", w, {}) for w in picked[:n]],
         *[("common", rng.choice(common), {}) for _ in range(n)],
@@ -193,6 +198,7 @@ def workload(path: Path, n: int) -> list[Query]:
         *[("and", pair, {}) for pair in pairs],
         *[("fuzzy", w[:-2] + w[-1] + "~", {}) for w in picked[2 * n:3 * n]],  # one letter dropped
         *filtered,
+        *[("pasted", p, {}) for p in pasted],
     ]
 
 
@@ -248,6 +254,8 @@ def fts_call(fts: Fts5, index_dir: Path, query: Query) -> Callable[[], int] | No
         terms = {t.text for t in expand_fuzzy(parse(text), open_index(index_dir)).leaves()
                  if hasattr(t, "text")}
         return (lambda: fts.search(" OR ".join(quoted(t) for t in sorted(terms)))) if terms else None
+    if kind == "pasted":  # FTS5 is given its words, any of them, best first
+        return lambda: fts.search(" OR ".join(quoted(w) for w in re.findall(r"\w+", text)))
     match = " AND ".join(quoted(w) for w in text.split())
     if kind == "filtered":
         match = f"{match} AND speaker : {quoted(kw['speaker'])}"
