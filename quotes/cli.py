@@ -144,7 +144,7 @@ def index_cmd(
                    f"{report.quotes_added} quotes added, {report.quotes_removed} removed ({report.seconds:.1f}s)")
     if report.skipped:
         note(render.skipped_line(report.skipped))
-    if not report.read:
+    if not report.read and not report.removed:  # (a pruning run of a folder emptied on purpose did its work)
         fail(render.nothing_read(paths, report))
 
 
