@@ -143,8 +143,9 @@ def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) ->
     if up_to is None or len(docs) <= up_to:
         return len({keys[d] or d for d in docs}), True
     seen: set[bytes | int] = set()
-    for start in range(0, len(docs), up_to // 4):  # counted a slice at a time, until there are too many
-        seen.update(keys[d] or d for d in docs[start:start + up_to // 4])
+    step = max(1, up_to // 4)
+    for start in range(0, len(docs), step):  # counted a slice at a time, until there are too many
+        seen.update(keys[d] or d for d in docs[start:start + step])
         if len(seen) > up_to:
             return up_to, False
     return len(seen), True
