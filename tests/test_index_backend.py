@@ -107,7 +107,8 @@ def test_quotations_the_index_lacks_are_counted_again_after_each_commit(tmp_path
 
 
 NOT_FOR_A_SEARCH = ("urllib.request", "http.client", "ssl", "email", "asyncio", "cached_property", "rich.table",
-                    "rich.console", "quotes.indexer", "quotes.index.whoosh.writing", "nltk")
+                    "rich.console", "quotes.indexer", "quotes.index.whoosh.writing", "nltk", "multiprocessing",
+                    "socket")
 
 
 def test_a_piped_search_imports_no_network_tls_or_table_module(tmp_path):
