@@ -33,9 +33,8 @@ from quotes.paths import INDEX_ENV_VAR
 if TYPE_CHECKING:
     pass
 
-# The indexing modules (and rich's progress bar) are imported by the commands that index or extract, and
-# rich's tables by the functions that draw one (a pipe gets plain lines), not at start-up: `quotes search`
-# should pay only for what a search uses (docs/benchmarks.md).
+# The indexing modules (and rich: its tables, its progress bar) are imported by what uses them, not
+# at start-up: `quotes search` should pay only for what a search uses (docs/benchmarks.md).
 
 DEFAULT_CORPUS = "seeds"
 QUOTE_COLUMNS = ("id", "text", "speaker", "speaker_mention", "cue", "kind", "rule", "confidence", "article_id",

@@ -181,14 +181,14 @@ def described(n: int, query: str | None, filters: dict[str, Any]) -> str:
 
 def page_summary(results: search_api.Results, query: str | None, filters: dict[str, Any]) -> str:
     """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all; "more
-    than 10000 quotations for 'trump', 1-10 (page 1 of 1000+)" where they were not all counted."""
+    than 10000 quotations for 'trump', 1-10 (page 1 of more than 1000)" where they were not all counted."""
     more = "" if results.total_exact else "more than "
     found = more + described(results.total, results.searched if query is not None else None, filters)
     if results.total and not results.hits:
         return f"{found}; page {results.page} is past the last page ({results.pages})"
     first = (results.page - 1) * results.limit
     if results.total > len(results.hits) or more:
-        pages = f"{results.pages}" + ("+" if more else "")
+        pages = f"{more}{results.pages}"
         return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {pages})"
     return found
 

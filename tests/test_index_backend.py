@@ -107,7 +107,8 @@ def test_quotations_the_index_lacks_are_counted_again_after_each_commit(tmp_path
 
 
 NOT_FOR_A_SEARCH = ("urllib.request", "http.client", "ssl", "email", "asyncio", "cached_property", "rich.table",
-                    "rich.console", "quotes.indexer", "quotes.index.whoosh.writing", "nltk")
+                    "rich.console", "quotes.indexer", "quotes.index.whoosh.writing", "nltk", "multiprocessing",
+                    "socket")
 
 
 def test_a_piped_search_imports_no_network_tls_or_table_module(tmp_path):
@@ -132,3 +133,23 @@ def test_the_stand_ins_whoosh_was_imported_with_are_gone():
             "whoosh.compat.urlretrieve.__module__)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["urllib.request", "cached_property", "quotes.index.whoosh"]
+
+
+@pytest.mark.parametrize(("options", "summary"), [
+    ([], "more than 1 quotation for 'late', 1-1 (page 1 of more than 1)"),
+    (["--exact-total"], "2 quotations for 'late', 1-1 (page 1 of 2)")])
+def test_the_command_line_says_when_a_total_was_not_counted(tmp_path, monkeypatch, options, summary):
+    from typer.testing import CliRunner
+
+    from quotes.cli import app
+    from quotes.index.whoosh import searching
+
+    text = '"Stargate is late," Son said. "The bridge is late," May said.'
+    found = [Quote(t, text.index(t), text.index(t) + len(t), who, None, None, None, "said", "direct", "t", 0.9)
+             for t, who in (("Stargate is late,", "Masayoshi Son"), ("The bridge is late,", "Theresa May"))]
+    with Catalog(tmp_path, create=True) as catalog:
+        catalog.upsert_article(Article("a1", text), found)
+        index.build(tmp_path, catalog.all_quotes())
+    monkeypatch.setattr(searching, "EXACT_TOTAL_UP_TO", 1)
+    result = CliRunner().invoke(app, ["search", "late", "--limit", "1", "--index-dir", str(tmp_path), *options])
+    assert result.exit_code == 0 and summary in result.output, result.output

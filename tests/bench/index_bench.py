@@ -11,7 +11,8 @@ clock, so expect a few per cent of noise. It prints a Markdown table (README.md,
   memory of all its processes together (resident set, sampled every 50 ms from /proc);
 - Whoosh: our Whoosh part, `quotes.index.build` from the catalog (what the end of a first run does: read
   the quotes from SQLite, make documents, write them, commit) into an empty directory, against a bare
-  Whoosh writer adding the same documents, already in memory, with the same schema, in one commit;
+  Whoosh writer adding the same documents, already in memory, with the same schema, in one commit: the
+  median of three of each, interleaved;
 - re-run: `quotes index` again on the unchanged corpus, as a fraction of the full build.
 """
 
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,26 +108,33 @@ def _rss_pages(pid: int) -> int:
         return 0
 
 
-def whoosh_ratio(ix: Path, scratch: Path, procs: int) -> tuple[float, float, int]:
-    """Seconds of our Whoosh build from the catalog, of a bare writer with the same documents, and docs."""
-    shutil.rmtree(whoosh_path(ix))
-    began = time.perf_counter()
-    with Catalog(ix) as catalog:
-        n = index.build(ix, catalog.all_quotes(), procs=procs, expected=catalog.quote_count())
-    ours = time.perf_counter() - began
-
+def whoosh_ratio(ix: Path, scratch: Path, procs: int, rounds: int = 3) -> tuple[float, float, int]:
+    """Seconds of our Whoosh build from the catalog, of a bare writer with the same documents, and docs:
+    the median of `rounds` of each, interleaved (ours, bare, ours, ...), so that a change of the machine's
+    load weighs on both alike."""
     with Catalog(ix) as catalog:
         docs = [_document(record) for record in catalog.all_quotes()]  # untimed: the bare writer's input
-    bare_dir = scratch / "bare"
-    shutil.rmtree(bare_dir, ignore_errors=True)
-    bare_dir.mkdir()
-    began = time.perf_counter()
-    bare = whoosh_index.create_in(str(bare_dir), schema())
-    writer = bare.writer(procs=procs, multisegment=True) if procs > 1 else bare.writer()
-    for doc in docs:
-        writer.add_document(**doc)
-    writer.commit()
-    return ours, time.perf_counter() - began, n
+    ours: list[float] = []
+    bare: list[float] = []
+    n = 0
+    for _ in range(rounds):
+        shutil.rmtree(whoosh_path(ix))
+        began = time.perf_counter()
+        with Catalog(ix) as catalog:
+            n = index.build(ix, catalog.all_quotes(), procs=procs, expected=catalog.quote_count())
+        ours.append(time.perf_counter() - began)
+
+        bare_dir = scratch / "bare"
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        bare_dir.mkdir()
+        began = time.perf_counter()
+        bare_ix = whoosh_index.create_in(str(bare_dir), schema())
+        writer = bare_ix.writer(procs=procs, multisegment=True) if procs > 1 else bare_ix.writer()
+        for doc in docs:
+            writer.add_document(**doc)
+        writer.commit()
+        bare.append(time.perf_counter() - began)
+    return statistics.median(ours), statistics.median(bare), n
 
 
 def main() -> None:

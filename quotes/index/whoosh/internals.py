@@ -8,63 +8,80 @@ when one moves: then fix it here, or drop it (everything here has a slower publi
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from whoosh import columns, matching, multiproc, writing
+from whoosh import columns, matching
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
-from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
 
 WHOOSH_VERSION = "2.7.5"  # the version these were written against (whoosh.versionstring())
 
 
-class Writer(writing.SegmentWriter):
-    """Whoosh's writer, but that its postings are written with the segment's field lengths in memory.
-
-    Writing each posting reads its document's field length (for the block's shortest and longest): a
-    seek and a read, or, for a field without lengths (an ID, the pairs), a test that the file exists,
-    per posting. Read once per field instead, they give the same files 10-20% sooner.
-    """
-
-    def per_document_reader(self) -> Any:
-        perdoc = super().per_document_reader()
-        hold_lengths(perdoc, self.schema.names())
-        return perdoc
+def __getattr__(name: str) -> Any:
+    """Writer, SubWriter and MultiWriter, made when first asked for: they subclass whoosh's writers, whose
+    modules import multiprocessing (and socket): 15 ms that a search does without. A module attribute all
+    the same, so that a process started by `spawn` or `forkserver` finds SubWriter by its name."""
+    if name in ("Writer", "SubWriter", "MultiWriter"):
+        return _writers()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class SubWriter(SubWriterTask):
-    """A sub-writer process that ends when its parent dies.
+@functools.cache
+def _writers() -> dict[str, type]:
+    from whoosh import multiproc, writing
+    from whoosh.multiproc import MpWriter, SubWriterTask
 
-    Whoosh's sub-writers wait on their job queue forever; were the parent killed (SIGKILL), they would
-    live on, holding Whoosh's write lock, and no later run could write the index.
-    """
+    class Writer(writing.SegmentWriter):  # type: ignore[misc]
+        """Whoosh's writer, but that its postings are written with the segment's field lengths in memory.
 
-    def run(self) -> None:
-        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-        multiproc.SegmentWriter = Writer  # the writer this process makes (the process is its own)
-        super().run()
+        Writing each posting reads its document's field length (for the block's shortest and longest): a
+        seek and a read, or, for a field without lengths (an ID, the pairs), a test that the file exists,
+        per posting. Read once per field instead, they give the same files 10-20% sooner.
+        """
+
+        def per_document_reader(self) -> Any:
+            perdoc = super().per_document_reader()
+            hold_lengths(perdoc, self.schema.names())
+            return perdoc
+
+    class SubWriter(SubWriterTask):  # type: ignore[misc]
+        """A sub-writer process that ends when its parent dies.
+
+        Whoosh's sub-writers wait on their job queue forever; were the parent killed (SIGKILL), they would
+        live on, holding Whoosh's write lock, and no later run could write the index.
+        """
+
+        def run(self) -> None:
+            threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+            multiproc.SegmentWriter = Writer  # the writer this process makes (the process is its own)
+            super().run()
+
+    class MultiWriter(MpWriter):  # type: ignore[misc]
+        """Whoosh's multi-process writer, with sub-writers of SubWriter (its `_new_task`, copied)."""
+
+        def _new_task(self) -> SubWriterTask:
+            task = SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                             self.multisegment)
+            self.tasks.append(task)
+            task.start()
+            return task
+
+    made: dict[str, type] = {"Writer": Writer, "SubWriter": SubWriter, "MultiWriter": MultiWriter}
+    for name, cls in made.items():  # found by name, as module attributes are
+        cls.__module__, cls.__qualname__ = __name__, name
+    return made
 
 
 def _exit_with_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
-
-
-class MultiWriter(MpWriter):
-    """Whoosh's multi-process writer, with sub-writers of SubWriter (its `_new_task`, copied)."""
-
-    def _new_task(self) -> SubWriterTask:
-        task = SubWriter(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
-                         self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
 
 
 def hold_lengths(perdoc: Any, fields: Iterable[str]) -> None:

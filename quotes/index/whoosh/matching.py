@@ -34,6 +34,19 @@ def matching_docs(searcher: Any, q: query.Query) -> list[int]:
     return found
 
 
+def docs_among(searcher: Any, q: query.Query, docs: list[int]) -> list[int]:
+    """The documents of `docs` (sorted) that a query matches, its matcher moved to each in turn: for a few
+    documents, cheaper than listing the query's. Filters' clauses (ConstantScoreQuery) are matched as
+    their queries, not listed first as whoosh does for an unscored search."""
+    context = searcher.context(needs_current=True, weighting=None)
+    found: list[int] = []
+    for sub, offset in searcher.leaf_searchers():
+        here = [d - offset for d in docs if offset <= d < offset + sub.doc_count_all()]
+        if here:
+            found.extend(sorted(d + offset for d in _among(q.matcher(sub, context), here)))
+    return found
+
+
 def _leaf_docs(searcher: Any, q: query.Query) -> set[int]:
     """The documents of one segment (`searcher` of one leaf) that a query matches."""
     reader = searcher.reader()
@@ -70,16 +83,50 @@ def _leaf_docs(searcher: Any, q: query.Query) -> set[int]:
 
 
 def _intersection(searcher: Any, parts: list[query.Query]) -> set[int]:
-    """The documents every part matches; the parts whose sets are cheap (terms) first, the others tested
-    only where those left some."""
-    cheap = [sub for sub in parts if type(sub) in (query.Term, query.Or, query.And, query.ConstantScoreQuery)]
+    """The documents every part matches: the smallest part's set first; a part SKEW times bigger than what
+    is left is only tested at those documents (its matcher moved to each: blocks of postings that hold
+    none of them are skipped unread), the others' sets intersected."""
+    reader = searcher.reader()
     docs: set[int] | None = None
-    for sub in cheap + [sub for sub in parts if sub not in cheap]:
-        found = _leaf_docs(searcher, sub)
-        docs = found if docs is None else docs & found
+    for size, sub in sorted(((_estimate(sub, reader), i), sub) for i, sub in enumerate(parts)):
+        if docs is None:
+            docs = _leaf_docs(searcher, sub)
+        elif len(docs) * SKEW < size[0]:
+            while type(sub) is query.ConstantScoreQuery:  # (whose matcher would list every document first)
+                sub = sub.child
+            docs = _among(sub.matcher(searcher, searcher.boolean_context()), sorted(docs))
+        else:
+            docs &= _leaf_docs(searcher, sub)
         if not docs:
             return set()
     return docs or set()
+
+
+# A part of an AND this many times bigger than the documents left is tested at them, not read whole.
+SKEW = 8
+
+
+def _estimate(q: query.Query, reader: Any) -> int:
+    """About how many documents a query matches (whoosh's estimate; a phrase: its rarest word)."""
+    try:
+        return int(q.estimate_size(reader))
+    except Exception:  # a query whoosh cannot estimate: walked last
+        return 2**62
+
+
+def _among(m: Any, docs: list[int]) -> set[int]:
+    """The documents of `docs` (sorted) that a matcher matches, moved to each in turn."""
+    found = set()
+    for d in docs:
+        if not m.is_active():
+            break
+        if m.id() < d:
+            m.skip_to(d)
+            if not m.is_active():
+                break
+        if m.id() == d:
+            found.add(d)
+    return found
 
 
 def paired(q: query.Query) -> query.Query:

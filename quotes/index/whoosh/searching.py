@@ -20,8 +20,8 @@ from whoosh import query
 
 from quotes.index.records import EXACT_TOTAL_UP_TO, SORTS, Filters, IndexHit, IndexPage
 from quotes.index.whoosh.filtering import filtered, kept
-from quotes.index.whoosh.matching import matching_docs, prepared
-from quotes.index.whoosh.parsing import clauses, exact
+from quotes.index.whoosh.matching import docs_among, matching_docs, prepared
+from quotes.index.whoosh.parsing import clauses, exact, is_everything
 from quotes.index.whoosh.reading import Opened, open_index, reads_index
 from quotes.index.whoosh.scoring import all_scores
 from quotes.index.whoosh.snippets import snippet
@@ -97,7 +97,11 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     if sort == "relevance" and not keep:  # every match scored in one pass: its documents too
         scores = all_scores(opened.searcher, full, scoring(opened.searcher))
         docs = sorted(scores)
-    else:  # the documents alone, narrowed by the filters before any is scored
+    elif keep and not is_everything(q):  # the query's documents, narrowed by the columns' tests first,
+        docs = [d for d in matching_docs(opened.searcher, q) if keep(d)]
+        if full is not q:  # then by the filters' clauses (the speaker's name, publisher, article) at those left
+            docs = docs_among(opened.searcher, full, docs)
+    else:  # the documents alone (of the filters' clauses, where the query is everything)
         docs = matching_docs(opened.searcher, full)
         if keep:
             docs = [d for d in docs if keep(d)]
@@ -154,8 +158,9 @@ def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) ->
     if up_to is None or len(docs) <= up_to:
         return len({keys[d] or d for d in docs}), True
     seen: set[bytes | int] = set()
-    for start in range(0, len(docs), up_to // 4):  # counted a slice at a time, until there are too many
-        seen.update(keys[d] or d for d in docs[start:start + up_to // 4])
+    step = max(1, up_to // 4)
+    for start in range(0, len(docs), step):  # counted a slice at a time, until there are too many
+        seen.update(keys[d] or d for d in docs[start:start + step])
         if len(seen) > up_to:
             return up_to, False
     return len(seen), True

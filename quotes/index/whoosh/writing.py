@@ -8,8 +8,8 @@ from pathlib import Path
 from whoosh import index, writing
 
 from quotes.index.records import IndexBusyError, IndexDamagedError
+from quotes.index.whoosh import internals
 from quotes.index.whoosh import schema as fields
-from quotes.index.whoosh.internals import MultiWriter, Writer
 from quotes.index.whoosh.reading import exists, is_current, readable
 from quotes.paths import whoosh_path
 from quotes.store import ArticleQuote
@@ -46,10 +46,10 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
         ix = index.open_dir(str(whoosh_path(index_dir)))
     try:
         if procs > 1 and expected >= MP_WRITER_MIN_DOCS:
-            writer = MultiWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
+            writer = internals.MultiWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
                                  compound=False, subargs={"compound": False})
         else:
-            writer = Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # what ix.writer() makes
+            writer = internals.Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # what ix.writer() makes
     except index.LockError as e:
         raise IndexBusyError(f"the index at {index_dir}/ is being written by another process: "
                              "wait for it to finish and try again") from e
