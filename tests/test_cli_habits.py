@@ -275,7 +275,10 @@ def test_an_interrupted_first_build_makes_searches_say_so_until_the_next_run(tmp
                               + "\n" for i in range(INTERRUPTED_ARTICLES)), encoding="utf-8")
     ix = tmp_path / "ix"
     args = quotes_cmd("index", str(corpus), "--index-dir", str(ix), "--workers", "1")
-    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as at a terminal, even where this test runs in the background (which ignores SIGINT, and so
+    # would the run, inheriting it)
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while committed_articles(ix) == 0 and time.monotonic() < deadline:
         time.sleep(0.005)
