@@ -333,6 +333,12 @@ def evaluate_cmd(
         console.print(breakdown)
 
 
+# verify, timeline and serve (#11) live in their own module, registered here
+from quotes import cli_workbench  # noqa: E402
+
+cli_workbench.register(app)
+
+
 def main() -> None:
     """The `quotes` console script."""
     app(prog_name="quotes")

@@ -487,6 +487,19 @@ class Catalog:
                                                        r["published"], r["url"], r["path"]))
         return found
 
+    def first_printings(self, speaker_keys: Sequence[str] | None = None) -> dict[str, str | None]:
+        """When each quotation (text key) was first printed: the earliest `published` of the articles
+        printing it (None if none is dated). With `speaker_keys`, only the quotations that some printing
+        attributes to one of these canonical speakers (a reprint attributed to no one still dates it)."""
+        sql = ("SELECT q.text_key, MIN(a.published) FROM quotes q JOIN articles a ON a.id = q.article_id "
+               "{where} GROUP BY q.text_key")
+        if speaker_keys is None:
+            return {r[0]: r[1] for r in self._db.execute(sql.format(where=""))}
+        keys = list(dict.fromkeys(speaker_keys))[:500]  # stay under SQLite's bound-parameter limit
+        where = (f"WHERE q.text_key IN (SELECT text_key FROM quotes WHERE speaker_key IN "
+                 f"({', '.join('?' * len(keys))}))")
+        return {r[0]: r[1] for r in self._db.execute(sql.format(where=where), keys)} if keys else {}
+
     def quote_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])
 
