@@ -239,24 +239,59 @@ def printed(quotation: str, alignment: Alignment) -> str:
 
 def _verify_part(part: str, index: int, speaker: str | None, path: Any) -> tuple[str, tuple[Match, ...],
                                                                                   Match | None]:
+    aligned, scored, keys = score_part(part, speaker, path)
+    verdict, chosen = decide(scored, keys, CLOSE_SIMILARITY)
+    matches = _matches([aligned[i] for i in chosen], index, path)
+    if verdict == "not_found":
+        return verdict, (), matches[0] if matches else None
+    return verdict, matches, None
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """What a verdict is decided on, per candidate: similarity, exact or not, its printings' speaker keys."""
+
+    similarity: float
+    exact: bool
+    speakers: frozenset[str]
+
+
+def score_part(part: str, speaker: str | None, path: Any) -> tuple[list[tuple[search.Hit, Alignment]],
+                                                                      list[Scored], set[str] | None]:
+    """The candidates of one claim part aligned (most similar first), their Scored, and the speaker keys
+    that `speaker` names (None where no speaker is named)."""
     words = _words(part)
-    aligned = [(hit, align(words, hit.quote.text)) for hit in _candidates(words, speaker, path)]
-    aligned.sort(key=lambda pair: -pair[1].similarity)
-    good = [pair for pair in aligned if pair[1].similarity >= CLOSE_SIMILARITY]
+    hits = _candidates(words, speaker, path)
+    aligned = sorted(((hit, align(words, hit.quote.text)) for hit in hits), key=lambda pair: -pair[1].similarity)
+    with Catalog(path) as catalog:
+        printings = catalog.get_quotes(o.quote_id for hit in hits for o in hit.occurrences)
+        keys = set(catalog.speaker_keys(speaker)) | {speaker_key(speaker)} if speaker is not None else None
+    scored = []
+    for hit, al in aligned:
+        names = {hit.quote.speaker, *(printings[o.quote_id].quote.speaker for o in hit.occurrences
+                                      if o.quote_id in printings)}
+        scored.append(Scored(al.similarity, al.similarity >= 1.0,
+                             frozenset(k for k in map(speaker_key, names) if k)))
+    return aligned, scored, {k for k in keys if k} if keys is not None else None
+
+
+def decide(scored: list[Scored], speaker_keys: set[str] | None, threshold: float) -> tuple[str, list[int]]:
+    """The verdict on candidates most similar first, and which of them to show (for not_found, the closest).
+
+    A candidate at `threshold` or above says the same; where a speaker is named, one of theirs is needed,
+    else the verdict is other_speaker. An exact candidate makes the verdict exact and only exact ones shown.
+    """
+    good = [i for i, s in enumerate(scored) if s.similarity >= threshold]
     if not good:
-        closest = _matches(aligned[:1], index, path)
-        return "not_found", (), closest[0] if closest else None
-    matches = _matches(good[:MAX_MATCHES * 2], index, path)
-    if speaker is not None:
-        with Catalog(path) as catalog:
-            keys = set(catalog.speaker_keys(speaker)) | {speaker_key(speaker)}
-        theirs = tuple(m for m in matches if keys & {speaker_key(s) for s in m.speakers})
+        return "not_found", [0] if scored else []
+    if speaker_keys is not None:
+        theirs = [i for i in good if speaker_keys & scored[i].speakers]
         if not theirs:
-            return "other_speaker", matches[:MAX_MATCHES], None
-        matches = theirs
-    if matches[0].exact:  # the words were said: other quotations merely like them are no answer
-        return "exact", tuple(m for m in matches if m.exact)[:MAX_MATCHES], None
-    return "close", matches[:MAX_MATCHES], None
+            return "other_speaker", good[:MAX_MATCHES]
+        good = theirs
+    if scored[good[0]].exact:  # the words were said: other quotations merely like them are no answer
+        return "exact", [i for i in good if scored[i].exact][:MAX_MATCHES]
+    return "close", good[:MAX_MATCHES]
 
 
 def _candidates(words: list[str], speaker: str | None, path: Any) -> list[search.Hit]:

@@ -1,0 +1,114 @@
+"""The Flask application of `quotes serve`: one GET view per page, each calling quotes.search and rendering."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from quotes import search
+from quotes.model import QuotesError
+from quotes.store import QuoteNotFoundError
+from quotes.timeline import PERIODS, timeline
+from quotes.web import marks
+
+PAGE_SIZE = 20  # hits per search page
+LATEST = 15  # a speaker page's latest quotations
+FILTERS = ("speaker", "publisher", "since", "until", "kind")
+
+
+def create_app(index_dir: str | Path) -> Flask:
+    """The web page over the index in `index_dir` (read-only: every route is a GET)."""
+    app = Flask(__name__)
+    app.config["INDEX_DIR"] = Path(index_dir)
+    app.jinja_env.globals.update(marks=marks, kinds=search.KINDS, sorts=search.SORTS, periods=PERIODS)
+
+    @app.before_request
+    def _started() -> None:
+        request.environ["quotes.began"] = time.perf_counter()
+
+    @app.after_request
+    def _timed(response: Any) -> Any:  # how long the page took, for the benchmark and the curious
+        began = request.environ.get("quotes.began")
+        if began is not None:
+            response.headers["Server-Timing"] = f"page;dur={(time.perf_counter() - began) * 1000:.1f}"
+        response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self'; img-src 'self' data:"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @app.errorhandler(QuotesError)
+    def _library_error(e: QuotesError) -> tuple[str, int]:
+        status = 404 if isinstance(e, QuoteNotFoundError) else 400
+        return render_template("error.html", message=str(e)), status
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException) -> tuple[str, int]:
+        return render_template("error.html", message=f"{e.code} {e.name}: {e.description}"), e.code or 500
+
+    @app.get("/")
+    def search_page() -> str:
+        args = {k: (request.args.get(k) or "").strip() for k in ("q", "sort", *FILTERS)}
+        page = _int(request.args.get("page"), 1)
+        filters = {k: args[k] or None for k in FILTERS}
+        results = None
+        if args["q"] or any(filters.values()):
+            results = search.find(args["q"] or "*", index_dir=_dir(), sort=args["sort"] or "relevance",
+                                  limit=PAGE_SIZE, page=page, **filters)
+        pages = {}
+        if results is not None:
+            kept = {k: v for k, v in args.items() if v}
+            pages = {n: url_for("search_page", **kept, page=n) for n in (page - 1, page + 1)
+                     if 1 <= n <= results.pages}
+        return render_template("search.html", args=args, results=results, pages=pages)
+
+    @app.get("/quote/<quote_id>")
+    def quote_page(quote_id: str) -> str:
+        shown = search.show(quote_id, index_dir=_dir())
+        from quotes.claims import variants
+
+        q = shown.record.quote
+        marked = None
+        if shown.paragraph is not None:
+            offset = q.start - shown.quote_start
+            mention = (q.speaker_start - offset, q.speaker_end - offset) \
+                if q.speaker_start is not None and q.speaker_end is not None else None
+            marked = marks.paragraph(shown.paragraph, (shown.quote_start, shown.quote_start + len(q.text)), mention)
+        return render_template("quote.html", shown=shown, q=q, paragraph=marked,
+                               variants=variants(shown.record.id, index_dir=_dir()))
+
+    @app.get("/speaker/<path:name>")
+    def speaker_page(name: str) -> str:
+        by = request.args.get("by") or "month"
+        if by not in PERIODS:
+            abort(400, f"unknown period {by!r}: use one of {', '.join(PERIODS)}")
+        counts = search.speakers(index_dir=_dir(), speaker=name)
+        if not counts:
+            abort(404, f"no quotations of {name!r} in the index: search for the name")
+        line = timeline(speaker=name, by=by, index_dir=_dir())
+        latest = search.find("*", index_dir=_dir(), speaker=name, sort="date", limit=LATEST)
+        return render_template("speaker.html", name=name, counts=counts, timeline=line, latest=latest)
+
+    @app.get("/verify")
+    def verify_page() -> str:
+        claim = (request.args.get("claim") or "").strip()
+        speaker = (request.args.get("speaker") or "").strip() or None
+        result = search.verify(claim, speaker, index_dir=_dir()) if claim else None
+        return render_template("verify.html", claim=claim, speaker=speaker or "", result=result)
+
+    return app
+
+
+def _dir() -> Path:
+    from flask import current_app
+
+    return Path(current_app.config["INDEX_DIR"])
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(1, int(value)) if value else default
+    except ValueError:
+        abort(400, f"not a page number: {value!r}")
