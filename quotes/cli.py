@@ -271,16 +271,19 @@ def show_cmd(
     index_dir: IndexDir = None,
     as_json: AsJson = False,
 ) -> None:
-    """Show one quotation: its speaker and why, its paragraph, its article and every other article printing it.
+    """Show one quotation: its speaker and why, its paragraph, its article and every other article printing it,
+    and its variants: the same quotation printed with other words, with the word diff.
 
     Example: quotes show 3f2a9c
     """
     with _reported():
         shown = search_api.show(quote_id, index_dir=index_dir)
+        found = cli_workbench.variants_of(shown.record.id, index_dir)  # other wordings (#11)
     if as_json:
-        _print_json(shown.to_dict())
+        _print_json({**shown.to_dict(), "variants": [v.to_dict() for v in found]})
         return
     Console().print(_details(shown))
+    cli_workbench.print_variants(found)
 
 
 @app.command("stats")

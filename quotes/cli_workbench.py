@@ -173,3 +173,25 @@ def serve_cmd(
         run_simple(host, port, app, threaded=True)
     except OSError as e:
         fail(f"cannot listen on {host}:{port} ({e.strerror}): try another --port")
+
+
+def variants_of(quote_id: str, index_dir: Path | None) -> tuple:
+    """The other wordings of a quotation (`quotes show`): quotes.claims.Match records."""
+    from quotes.claims import variants
+
+    return variants(quote_id, index_dir=index_dir)
+
+
+def print_variants(found: tuple) -> None:
+    """The variants under `quotes show`'s table: where, how similar, the diff."""
+    if not found:
+        return
+    from quotes.claims import render_diff
+
+    table = Table("id", "speaker", "first printed", "similar", "diff ([-this quotation's-] {+variant's+})",
+                  title=f"{len(found)} variant{'' if len(found) == 1 else 's'}: the same quotation in other words")
+    for m in found:
+        first = " · ".join(x for x in (m.first_printed.publisher, m.first_printed.published) if x)
+        table.add_row(Text(m.quote_id[:8]), Text(m.speaker or "?"), Text(first or m.first_printed.article_id),
+                      Text(f"{m.similarity:.2f}"), Text(render_diff(m.diff)))
+    Console().print(table)
