@@ -20,8 +20,8 @@ LATEST = 15  # a speaker page's latest quotations
 FILTERS = ("speaker", "publisher", "since", "until", "kind")
 
 
-def create_app(index_dir: str | Path) -> Flask:
-    """The web page over the index in `index_dir` (read-only: every route is a GET)."""
+def create_app(index_dir: str | Path, *, page_size: int = PAGE_SIZE) -> Flask:
+    """The web page over the index in `index_dir` (read-only: every route is a GET), `page_size` hits a page."""
     app = Flask(__name__)
     app.config["INDEX_DIR"] = Path(index_dir)
     app.jinja_env.globals.update(marks=marks, kinds=search.KINDS, sorts=search.SORTS, periods=PERIODS)
@@ -56,7 +56,7 @@ def create_app(index_dir: str | Path) -> Flask:
         results = None
         if args["q"] or any(filters.values()):
             results = search.find(args["q"] or "*", index_dir=_dir(), sort=args["sort"] or "relevance",
-                                  limit=PAGE_SIZE, page=page, **filters)
+                                  limit=page_size, page=page, **filters)
         pages = {}
         if results is not None:
             kept = {k: v for k, v in args.items() if v}
