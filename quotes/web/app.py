@@ -87,9 +87,14 @@ def create_app(index_dir: str | Path, *, page_size: int = PAGE_SIZE) -> Flask:
         counts = search.speakers(index_dir=_dir(), speaker=name)
         if not counts:
             abort(404, f"no quotations of {name!r} in the index: search for the name")
-        line = timeline(speaker=name, by=by, index_dir=_dir())
-        latest = search.find("*", index_dir=_dir(), speaker=name, sort="date", limit=LATEST)
-        return render_template("speaker.html", name=name, counts=counts, timeline=line, latest=latest)
+        # The person named, where the index knows the name as written; the others whose names hold its words
+        # ("Donald J. Trump" for "Trump") are listed as links, as a search by this name would find them.
+        who = next((c for c in counts if c.speaker.casefold() == name.casefold()), counts[0])
+        others = [c for c in counts if c is not who]
+        line = timeline(speaker=who.speaker, by=by, index_dir=_dir())
+        latest = search.find("*", index_dir=_dir(), speaker=who.speaker, sort="date", limit=LATEST)
+        return render_template("speaker.html", name=who.speaker, who=who, others=others, timeline=line,
+                               latest=latest)
 
     @app.get("/verify")
     def verify_page() -> str:

@@ -57,10 +57,11 @@ def chart(timeline: Timeline) -> Markup:
     step = max(1, -(-len(buckets) // CHART_LABELS))
     bars, labels = [], []
     for i, b in enumerate(buckets):
-        height = (CHART_HEIGHT - 20) * b.count / most
+        height = (CHART_HEIGHT - 34) * b.count / most  # 14 units above the tallest for the scale
         bars.append(Markup('<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}"><title>{}: {}</title></rect>')
                     .format(i * width + 1, CHART_HEIGHT - 20 - height, max(width - 2, 1), height, b.period, b.count))
         if i % step == 0:
             labels.append(Markup('<text x="{:.1f}" y="{}">{}</text>').format(i * width + 1, CHART_HEIGHT - 5, b.period))
-    return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="quotations per {}">{}{}</svg>').format(
-        CHART_WIDTH, CHART_HEIGHT, timeline.by, Markup("").join(bars), Markup("").join(labels))
+    scale = Markup('<text class="scale" x="{}" y="10" text-anchor="end">{} at most</text>').format(CHART_WIDTH - 2, most)
+    return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="quotations per {}">{}{}{}</svg>').format(
+        CHART_WIDTH, CHART_HEIGHT, timeline.by, Markup("").join(bars), Markup("").join(labels), scale)
