@@ -6,8 +6,7 @@ function and render. rapidfuzz, the timeline and the web server load only when t
 
 from __future__ import annotations
 
-import csv
-import sys
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quotes.clierrors import fail
+from quotes.cliformat import MACHINE, one_line, write_line, write_rows
 from quotes.paths import INDEX_ENV_VAR
 
 IndexDir = Annotated[Path | None, typer.Option(
@@ -60,42 +60,51 @@ def verify_cmd(
     Example: quotes verify "there is so much in Korea that makes AI a great fit" --speaker Altman
     """
     from quotes import search
-    from quotes.cli import _print_json, _reported
+    from quotes.claims import render_diff
+    from quotes.cli import _format, _reported
 
+    fmt = _format(as_json, False, False)
     with _reported():
         result = search.verify(claim, speaker, index_dir=index_dir)
-    if as_json:
-        _print_json(result.to_dict())
+    if fmt == "json":
+        write_line(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    console = Console()
-    headline = Text(result.verdict.upper(), style="bold")
-    headline.append(f": {VERDICT_SAYS[result.verdict]}")
+    says = VERDICT_SAYS[result.verdict]
     if result.verdict == "other_speaker":
         names = list(dict.fromkeys(m.speaker or "no one named" for m in result.matches))
-        headline.append(f" ({', '.join(names)}, not {speaker})")
-    console.print(headline)
+        says += f" ({', '.join(names)}, not {speaker})"
+    lines = [("verdict", f"{result.verdict}: {says}")]
     if len(result.parts) > 1:
-        console.print(Text(f"{len(result.parts)} parts checked: " + " | ".join(result.parts)))
+        lines.append(("parts", " | ".join(result.parts)))
     if result.closest is not None:
         c = result.closest
-        console.print(Text(f"closest ({c.similarity:.0%} similar): {c.speaker or '?'}: {c.text!r} [{c.quote_id}]"))
-    from quotes.claims import render_diff
-
+        lines.append(("closest", f"{c.similarity:.0%} similar: {c.speaker or '?'}: {c.text!r} [{c.quote_id}]"))
+    if fmt == "plain":
+        for key, value in lines:
+            write_line(f"{key}: {one_line(value)}")
+    else:
+        console = Console()
+        for key, value in lines:
+            console.print(Text(f"{key}: ", style="bold") + Text(value))
     for m in result.matches:
-        table = Table("", "", show_header=False, title=f"quote {m.quote_id}")
         first = m.first_printed
-        rows = [("speaker", m.speaker or "? (not attributed)"), ("printed", m.text),
+        rows = [("part", str(m.part + 1) if len(result.parts) > 1 else ""), ("quote", m.quote_id),
+                ("speaker", m.speaker or "? (not attributed)"), ("printed", m.text),
                 ("similarity", f"{m.similarity:.3f}" + (f" (exact: {m.exact} of the quotation)" if m.exact else "")),
                 ("diff", "" if m.exact else render_diff(m.diff)),
                 ("first printed", " · ".join(x for x in (first.publisher, first.published, first.title,
                                                           first.article_id) if x)),
                 ("articles", str(m.articles))]
-        if len(result.parts) > 1:
-            rows.insert(0, ("part", str(m.part + 1)))
+        if fmt == "plain":
+            for key, value in rows:
+                if value:
+                    write_line(f"  {key}: {one_line(value)}")
+            continue
+        table = Table("", "", show_header=False)
         for key, value in rows:
             if value:
                 table.add_row(Text(key), Text(value))
-        console.print(table)
+        Console().print(table)
 
 
 def timeline_cmd(
@@ -106,42 +115,45 @@ def timeline_cmd(
     index_dir: IndexDir = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as one JSON object.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV: period, start, count.")] = False,
+    as_tsv: Annotated[bool, typer.Option("--tsv", help="Print tab-separated period, start, count.")] = False,
 ) -> None:
     """Count quotations per day, week, month or year, each once at its first printing, with a bar chart.
 
     Example: quotes timeline --speaker Altman --by week
     """
-    from quotes.cli import _print_json, _reported
+    from quotes.cli import _format, _reported
     from quotes.timeline import timeline
 
-    if as_json and as_csv:
-        fail("--json and --csv go one at a time: choose one", code=2)
+    fmt = _format(as_json, as_csv, as_tsv)
     with _reported():
         result = timeline(query, speaker=speaker, by=by.value, index_dir=index_dir)
-    if as_json:
-        _print_json(result.to_dict())
+    if fmt == "json":
+        write_line(json.dumps(result.to_dict(), ensure_ascii=False))
         return
-    if as_csv:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["period", "start", "count"])
-        writer.writerows([b.period, b.start, b.count] for b in result.buckets)
+    if fmt in MACHINE:
+        write_rows([b.to_dict() for b in result.buckets], ("period", "start", "count"), fmt)
         return
     about = " ".join(x for x in (repr(query) if query else None, f"by {speaker}" if speaker else None) if x)
     title = f"{result.total} quotations{' ' + about if about else ''}"
     if result.first:
         title += f", first {result.first}, last {result.last}"
+    undated = f"{result.undated} of them in articles that give no date (in no period)" if result.undated else ""
+    most = max((b.count for b in result.buckets), default=0)
+    bars = [(b, "█" * round(BAR_WIDTH * b.count / most) if most else "") for b in result.buckets]
+    if fmt == "plain":
+        write_line(title)
+        for b, bar in bars:
+            write_line(f"{b.period}\t{b.count}\t{bar}")
+        if undated:
+            write_line(undated)
+        return
     console = Console()
     table = Table("period", "quotations", "", title=title)
-    most = max((b.count for b in result.buckets), default=0)
-    for b in result.buckets:
-        bar = "█" * round(BAR_WIDTH * b.count / most) if most else ""
+    for b, bar in bars:
         table.add_row(Text(b.period), Text(str(b.count)), Text(bar, style="cyan"))
-    if result.buckets:
-        console.print(table)
-    else:
-        console.print(Text(title))
-    if result.undated:
-        console.print(Text(f"{result.undated} of them in articles that give no date (in no period)"))
+    console.print(table if result.buckets else Text(title))
+    if undated:
+        console.print(Text(undated))
 
 
 def serve_cmd(
@@ -182,16 +194,23 @@ def variants_of(quote_id: str, index_dir: Path | None) -> tuple:
     return variants(quote_id, index_dir=index_dir)
 
 
-def print_variants(found: tuple) -> None:
-    """The variants under `quotes show`'s table: where, how similar, the diff."""
+def print_variants(found: tuple, *, plain: bool = False) -> None:
+    """The variants under `quotes show`'s table (or lines, for a pipe): where, how similar, the diff."""
     if not found:
         return
     from quotes.claims import render_diff
 
-    table = Table("id", "speaker", "first printed", "similar", "diff ([-this quotation's-] {+variant's+})",
-                  title=f"{len(found)} variant{'' if len(found) == 1 else 's'}: the same quotation in other words")
+    rows = []
     for m in found:
         first = " · ".join(x for x in (m.first_printed.publisher, m.first_printed.published) if x)
-        table.add_row(Text(m.quote_id[:8]), Text(m.speaker or "?"), Text(first or m.first_printed.article_id),
-                      Text(f"{m.similarity:.2f}"), Text(render_diff(m.diff)))
+        rows.append((m.quote_id, m.speaker or "?", first or m.first_printed.article_id, f"{m.similarity:.2f}",
+                     render_diff(m.diff)))
+    if plain:
+        for row in rows:
+            write_line("variant: " + " | ".join(one_line(x) for x in row))
+        return
+    table = Table("id", "speaker", "first printed", "similar", "diff ([-this quotation's-] {+variant's+})",
+                  title=f"{len(found)} variant{'' if len(found) == 1 else 's'}: the same quotation in other words")
+    for row in rows:
+        table.add_row(*(Text(x) for x in row))
     Console().print(table)

@@ -131,6 +131,7 @@ def test_it_is_read_only_and_loads_nothing_from_the_network(client):
 
 
 def test_the_core_does_not_import_flask():
-    code = "import sys, quotes, quotes.cli, quotes.search, quotes.claims, quotes.timeline; print('flask' in sys.modules)"
+    code = ("import sys, quotes, quotes.cli, quotes.search, quotes.claims, quotes.timeline; "
+            "print('flask' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True).stdout.strip() == "False"

@@ -29,7 +29,8 @@ from quotes.timeline import timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = Path(__file__).parent / "data" / "workbench_articles.jsonl"
-KOREA = "AI adoption (in Korea) generally has been quite incredible, and there's so much in Korea that makes AI a good fit."
+KOREA = ("AI adoption (in Korea) generally has been quite incredible, and there's so much in Korea that makes AI a "
+         "good fit.")
 KOREA_CLAIMED = ("AI adoption in Korea has been really incredible, and there is so much in Korea that makes AI a "
                  "great fit")
 BRIDGE = "We will rebuild every bridge in this state before the winter comes"
@@ -112,7 +113,7 @@ def test_verify_json_has_what_a_script_needs(seeds):
 def test_verify_table_names_the_other_speaker(seeds):
     result = run(seeds, "verify", KOREA, "--speaker", "Masayoshi Son")
     assert result.exit_code == 0, result.output
-    assert "OTHER_SPEAKER" in result.stdout and "Sam Altman, not Masayoshi Son" in result.stdout
+    assert result.stdout.startswith("verdict: other_speaker") and "(Sam Altman, not Masayoshi Son)" in result.stdout
 
 
 @pytest.mark.parametrize(("claim", "says"), [("", "fewer than 3 words"), ("hi there", "fewer than 3 words"),
@@ -139,7 +140,8 @@ def test_a_spliced_claim_finds_both_quotations(ix):
 
 
 def test_a_splice_with_one_invented_half_is_not_found_but_keeps_the_half_found(ix):
-    result = verify("We will rebuild every bridge in this state … and the budget moon is made of green cheese", index_dir=ix)
+    result = verify("We will rebuild every bridge in this state … and the budget moon is made of green cheese",
+                    index_dir=ix)
     assert result.verdict == "not_found"
     assert [m.part for m in result.matches] == [0] and result.closest is not None
 
@@ -180,8 +182,11 @@ def test_timeline_json_and_csv(ix):
     assert [(b["period"], b["count"]) for b in out["buckets"]] == [("2016", 1), ("2017", 1)]
     rows = list(csv.reader(io.StringIO(run(ix, "timeline", "--by", "year", "--csv").stdout)))
     assert rows == [["period", "start", "count"], ["2016", "2016-01-01", "6"], ["2017", "2017-01-01", "1"]]
-    table = run(ix, "timeline", "--speaker", "Holt").stdout
-    assert "first 2016-09-05, last 2016-11-15" in table and "█" in table
+    lines = run(ix, "timeline", "--speaker", "Holt").stdout.splitlines()
+    assert lines[0] == "4 quotations by Holt, first 2016-09-05, last 2016-11-15"
+    assert lines[1:] == ["2016-09\t2\t" + "█" * 40, "2016-10\t1\t" + "█" * 20, "2016-11\t1\t" + "█" * 20]
+    tsv = run(ix, "timeline", "--speaker", "Holt", "--tsv").stdout.splitlines()
+    assert tsv[:2] == ["period\tstart\tcount", "2016-09\t2016-09-01\t2"]
 
 
 def test_timeline_errors_are_one_line(ix):
@@ -201,8 +206,11 @@ def test_show_lists_a_variant_with_its_diff(ix):
     [variant] = out["variants"]
     assert variant["quotation"].startswith("We will repair") and variant["first_printed"]["publisher"] == "Coast Herald"
     assert "[-rebuild-]{+repair+}" in variant["diff"]
-    table = run(ix, "show", first).stdout
-    assert "1 variant" in table and "Coast Herald" in table
+    lines = [line for line in run(ix, "show", first).stdout.splitlines() if line.startswith("variant: ")]
+    assert len(lines) == 1 and "Coast Herald" in lines[0] and "[-rebuild-]{+repair+}" in lines[0]
+    table = CliRunner().invoke(app, ["show", first, "--index-dir", str(ix)],
+                               env={"COLUMNS": "200", "TTY_COMPATIBLE": "1"}).stdout
+    assert "1 variant: the same quotation in other words" in table and "Coast Herald" in table
 
 
 def test_another_persons_similar_words_are_no_variant(ix):

@@ -62,6 +62,7 @@ def chart(timeline: Timeline) -> Markup:
                     .format(i * width + 1, CHART_HEIGHT - 20 - height, max(width - 2, 1), height, b.period, b.count))
         if i % step == 0:
             labels.append(Markup('<text x="{:.1f}" y="{}">{}</text>').format(i * width + 1, CHART_HEIGHT - 5, b.period))
-    scale = Markup('<text class="scale" x="{}" y="10" text-anchor="end">{} at most</text>').format(CHART_WIDTH - 2, most)
-    return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="quotations per {}">{}{}{}</svg>').format(
-        CHART_WIDTH, CHART_HEIGHT, timeline.by, Markup("").join(bars), Markup("").join(labels), scale)
+    scale = Markup('<text class="scale" x="{}" y="10" text-anchor="end">{} at most</text>').format(
+        CHART_WIDTH - 2, most)
+    svg = Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="quotations per {}">{}{}{}</svg>')
+    return svg.format(CHART_WIDTH, CHART_HEIGHT, timeline.by, Markup("").join(bars), Markup("").join(labels), scale)

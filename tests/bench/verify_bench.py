@@ -14,7 +14,7 @@ set is made from the quotations it holds (attributed, 8-60 words, one per printe
 | changed | a word replaced by a synonym or another word of the corpus (two past 20 words) | half | close |
 | paraphrased | three edits of the above and a contraction undone or made | half | close |
 | other | a quotation, whole or with one edit, credited to another speaker of the corpus | yes | other_speaker |
-| unrelated | a sentence of the writer's own (no quotation mark) from the same articles, or a quotation of an article not in the index | no | not_found |
+| unrelated | a writer's sentence (no quotation mark) of the same articles, or a quotation of another article | no | not_found |
 
 The candidates of every claim are aligned once (`quotes.claims.score_part`); each CLOSE_SIMILARITY
 candidate is tried on the first half of the set (calibration) by `quotes.claims.decide`, the verdict
@@ -69,7 +69,7 @@ def main() -> None:
     cases = make_cases(args.index_dir, args.per_kind, rng)
     rng.shuffle(cases)
     half = len(cases) // 2
-    calibration, held_out = cases[:half], cases[half:]
+    held_out = cases[half:]  # the first half calibrates
     began = time.perf_counter()
     scored = [(case, claims.score_part(case["claim"], case["speaker"], args.index_dir)) for case in cases]
     per_claim = (time.perf_counter() - began) / len(cases)

@@ -35,7 +35,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     urls = pages(args.index_dir, args.rounds, rng)
     with serving(args.index_dir) as base:
-        for kind, paths in urls.items():
+        for paths in urls.values():
             get(base, paths[0])  # the first of a kind loads its modules and templates: not counted
         print(f"index: {args.index_dir} ({stats(args.index_dir).quotes} quotations); {args.rounds} pages of each kind")
         print(f"{'page':22} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'server p50':>11} {'server p95':>11}")
