@@ -214,7 +214,8 @@ def align(claim_words: list[str], quotation: str) -> Alignment:
     if len(claim_s) >= len(quote_s):
         first, last = 0, len(words)
     else:
-        placed = fuzz.partial_ratio_alignment(claim_s, quote_s)
+        placed = fuzz.partial_ratio_alignment(claim_s, quote_s)  # None only below a score_cutoff: none given
+        assert placed is not None
         first, last = _word_at(quote_s, placed.dest_start), _word_at(quote_s, max(placed.dest_end - 1, 0)) + 1
     best = (-1.0, first, last)
     for a in range(max(0, first - WINDOW_SLACK), min(len(words), first + WINDOW_SLACK + 1)):
@@ -276,7 +277,7 @@ def score_part(part: str, speaker: str | None, path: Any) -> tuple[list[tuple[se
     aligned = sorted(((hit, align(words, hit.quote.text)) for hit in hits), key=lambda pair: -pair[1].similarity)
     with Catalog(path) as catalog:
         printings = catalog.get_quotes(o.quote_id for hit in hits for o in hit.occurrences)
-        keys = set(catalog.speaker_keys(speaker)) | {speaker_key(speaker)} if speaker is not None else None
+        keys = {*catalog.speaker_keys(speaker), speaker_key(speaker) or ""} if speaker is not None else None
     scored = []
     for hit, al in aligned:
         names = {hit.quote.speaker, *(printings[o.quote_id].quote.speaker for o in hit.occurrences

@@ -20,7 +20,7 @@ from quotes.clierrors import fail
 from quotes.cliformat import MACHINE, one_line, write_line, write_rows
 from quotes.paths import INDEX_ENV_VAR
 
-IndexDir = Annotated[Path | None, typer.Option(
+IndexDir = Annotated[str | None, typer.Option(
     "--index-dir", help=f"Index directory (default: ${INDEX_ENV_VAR}, else ./index).", show_default=False)]
 BAR_WIDTH = 40  # characters of the longest bar of `quotes timeline`
 VERDICT_SAYS = {
@@ -131,29 +131,23 @@ def timeline_cmd(
         write_line(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     if fmt in MACHINE:
-        write_rows([b.to_dict() for b in result.buckets], ("period", "start", "count"), fmt)
+        write_rows([b.to_dict() for b in result.rows()], ("period", "start", "count"), fmt)
         return
     about = " ".join(x for x in (repr(query) if query else None, f"by {speaker}" if speaker else None) if x)
     title = f"{result.total} quotations{' ' + about if about else ''}"
     if result.first:
         title += f", first {result.first}, last {result.last}"
-    undated = f"{result.undated} of them in articles that give no date (in no period)" if result.undated else ""
-    most = max((b.count for b in result.buckets), default=0)
-    bars = [(b, "█" * round(BAR_WIDTH * b.count / most) if most else "") for b in result.buckets]
+    most = max((b.count for b in result.rows()), default=0)
+    bars = [(b, "█" * round(BAR_WIDTH * b.count / most) if most else "") for b in result.rows()]
     if fmt == "plain":
         write_line(title)
         for b, bar in bars:
             write_line(f"{b.period}\t{b.count}\t{bar}")
-        if undated:
-            write_line(undated)
         return
-    console = Console()
     table = Table("period", "quotations", "", title=title)
     for b, bar in bars:
-        table.add_row(Text(b.period), Text(str(b.count)), Text(bar, style="cyan"))
-    console.print(table if result.buckets else Text(title))
-    if undated:
-        console.print(Text(undated))
+        table.add_row(Text(b.period), Text(str(b.count)), Text(bar, style="cyan" if b.start else "dim"))
+    Console().print(table)
 
 
 def serve_cmd(
@@ -187,7 +181,7 @@ def serve_cmd(
         fail(f"cannot listen on {host}:{port} ({e.strerror}): try another --port")
 
 
-def variants_of(quote_id: str, index_dir: Path | None) -> tuple:
+def variants_of(quote_id: str, index_dir: str | Path | None) -> tuple:
     """The other wordings of a quotation (`quotes show`): quotes.claims.Match records."""
     from quotes.claims import variants
 

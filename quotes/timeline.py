@@ -3,7 +3,8 @@
 `timeline(query, speaker=..., by="month")` counts the quotations that answer a query (or all of one
 speaker's), each once, in the period of its first printing: a quotation that several articles print
 (wire copy, follow-ups) counts once, at the earliest date any of them gives. Every period from the first
-to the last is a bucket, the empty ones too, so a chart of the buckets shows the gaps.
+to the last is a bucket, the empty ones too, so a chart of the buckets shows the gaps; quotations no
+article dates are counted apart (`undated`, and a last row "undated" where they are printed).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from quotes.paths import resolve_index_dir
 from quotes.store import Catalog
 
 PERIODS = ("day", "week", "month", "year")
+UNDATED = "undated"  # the period of the quotations that no article printing them gives a date
 # More buckets than this (ten years by day) is a mistake in --by: name a coarser period instead.
 MAX_BUCKETS = 5_000
 
@@ -28,7 +30,7 @@ class Bucket:
     """One period: its label ("2016-10-20", "2016-W42", "2016-10", "2016"), its first day, its count."""
 
     period: str
-    start: str
+    start: str | None  # None for the quotations no article dates (period "undated")
     count: int
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,10 +50,15 @@ class Timeline:
     first: str | None  # the earliest first printing (ISO date)
     last: str | None  # the latest first printing
 
+    def rows(self) -> tuple[Bucket, ...]:
+        """The buckets, then one of period "undated" for the quotations no article dates (if any): every
+        quotation counted once, as the CLI prints them."""
+        return self.buckets + ((Bucket(UNDATED, None, self.undated),) if self.undated else ())
+
     def to_dict(self) -> dict[str, Any]:
         return {"query": self.query, "speaker": self.speaker, "by": self.by, "total": self.total,
                 "undated": self.undated, "first": self.first, "last": self.last,
-                "buckets": [b.to_dict() for b in self.buckets]}
+                "buckets": [b.to_dict() for b in self.rows()]}
 
 
 def timeline(query: str | None = None, *, speaker: str | None = None, by: str = "month",

@@ -197,7 +197,10 @@ def test_timeline_errors_are_one_line(ix):
 
 def test_undated_quotations_are_counted_apart(seeds):
     out = json.loads(run(seeds, "timeline", "--speaker", "Altman", "--json").stdout)
-    assert out["buckets"] == [] and out["undated"] == out["total"] > 0
+    assert out["buckets"] == [{"period": "undated", "start": None, "count": 10}]
+    assert (out["undated"], out["total"], out["first"]) == (10, 10, None)
+    dated = json.loads(run(seeds, "timeline", "--speaker", "Elena Ruiz", "--json").stdout)
+    assert [b["count"] for b in dated["buckets"]] and dated["undated"] == 0
 
 
 def test_show_lists_a_variant_with_its_diff(ix):

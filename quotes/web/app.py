@@ -52,14 +52,14 @@ def create_app(index_dir: str | Path, *, page_size: int = PAGE_SIZE) -> Flask:
     def search_page() -> str:
         args = {k: (request.args.get(k) or "").strip() for k in ("q", "sort", *FILTERS)}
         page = _int(request.args.get("page"), 1)
-        filters = {k: args[k] or None for k in FILTERS}
+        filters: dict[str, Any] = {k: args[k] or None for k in FILTERS}
         results = None
         if args["q"] or any(filters.values()):
             results = search.find(args["q"] or "*", index_dir=_dir(), sort=args["sort"] or "relevance",
                                   limit=page_size, page=page, **filters)
         pages = {}
         if results is not None:
-            kept = {k: v for k, v in args.items() if v}
+            kept: dict[str, Any] = {k: v for k, v in args.items() if v}
             pages = {n: url_for("search_page", **kept, page=n) for n in (page - 1, page + 1)
                      if 1 <= n <= results.pages}
         return render_template("search.html", args=args, results=results, pages=pages)

@@ -14,7 +14,7 @@ set is made from the quotations it holds (attributed, 8-60 words, one per printe
 | changed | a word replaced by a synonym or another word of the corpus (two past 20 words) | half | close |
 | paraphrased | three edits of the above and a contraction undone or made | half | close |
 | other | a quotation, whole or with one edit, credited to another speaker of the corpus | yes | other_speaker |
-| unrelated | a writer's sentence (no quotation mark) of the same articles, or a quotation of another article | no | not_found |
+| unrelated | a writer's sentence (no quotation mark) of these articles, or another's quotation | no | not_found |
 
 The candidates of every claim are aligned once (`quotes.claims.score_part`); each CLOSE_SIMILARITY
 candidate is tried on the first half of the set (calibration) by `quotes.claims.decide`, the verdict
