@@ -7,6 +7,7 @@ function and render. rapidfuzz, the timeline and the web server load only when t
 from __future__ import annotations
 
 import json
+import socket
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -172,13 +173,21 @@ def serve_cmd(
 
         stats(index_dir)  # a missing index is one line now, not an error page later
         app = create_app(resolve_index_dir(index_dir))
+    _check_free(host, port)
     typer.echo(f"serving {resolve_index_dir(index_dir)}/ on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     from werkzeug.serving import run_simple
 
+    run_simple(host, port, app, threaded=True)
+
+
+def _check_free(host: str, port: int) -> None:
+    """One line naming the fix where the address cannot be listened on (werkzeug would print several)."""
     try:
-        run_simple(host, port, app, threaded=True)
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+            probe.bind((host, port))
     except OSError as e:
-        fail(f"cannot listen on {host}:{port} ({e.strerror}): try another --port")
+        fail(f"cannot listen on {host}:{port} ({e.strerror or e}): try another --port, or --host 127.0.0.1")
 
 
 def variants_of(quote_id: str, index_dir: str | Path | None) -> tuple:

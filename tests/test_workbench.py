@@ -17,6 +17,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,3 +222,28 @@ def test_show_lists_a_variant_with_its_diff(ix):
 def test_another_persons_similar_words_are_no_variant(ix):
     reyes = verify("We balanced the budget without cutting a single teacher", index_dir=ix).matches[0]
     assert claims.variants(reyes.quote_id, index_dir=ix) == ()
+
+
+# -- quotes serve's command line (the pages themselves: tests/test_web.py, tests/test_browser.py) ----------
+
+
+def test_serve_without_flask_says_how_to_install_it(seeds):
+    code = ("import sys; sys.modules['flask'] = None; from quotes.cli import main; "
+            f"sys.argv = ['quotes', 'serve', '--index-dir', {str(seeds)!r}]; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr == (
+        "error: the web page needs Flask (flask is not installed): pip install 'quotes[web]'\n")
+
+
+def test_serve_without_an_index_is_one_line(tmp_path):
+    result = run(tmp_path / "none", "serve")
+    assert result.exit_code == 1 and "quotes index" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_serve_on_a_port_in_use_names_the_fix(seeds):
+    pytest.importorskip("flask", reason="the web page needs the extra: pip install -e '.[web]'")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run(seeds, "serve", "--port", str(busy.getsockname()[1]))
+    assert result.exit_code == 1 and "try another --port" in result.stderr
