@@ -157,7 +157,7 @@ def serve_cmd(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8765,
     index_dir: IndexDir = None,
 ) -> None:
-    """Serve a read-only web page over the index: search, quotations, speakers, verify. Needs quotes[web].
+    """Serve a read-only web page over the index: search, quotations, speakers, verify (needs the web extra).
 
     Example: quotes serve --port 8765   (then open http://127.0.0.1:8765/)
     """

@@ -500,6 +500,21 @@ class Catalog:
                  f"({', '.join('?' * len(keys))}))")
         return {r[0]: r[1] for r in self._db.execute(sql.format(where=where), keys)} if keys else {}
 
+    def latest_quotes(self, speaker_keys: Sequence[str], limit: int) -> list[ArticleQuote]:
+        """The newest quotations of these canonical speakers (by their article's date, undated last), each
+        quotation once (its newest printing)."""
+        keys = list(dict.fromkeys(speaker_keys))[:500]  # stay under SQLite's bound-parameter limit
+        if not keys or limit < 1:
+            return []
+        found: dict[str, ArticleQuote] = {}
+        rows = self._db.execute(f"{_SELECT} WHERE q.speaker_key IN ({', '.join('?' * len(keys))}) "
+                                'ORDER BY a.published IS NULL, a.published DESC, q."start"', keys)
+        for r in rows:  # a cursor: only as many rows as it takes to find `limit` quotations are read
+            found.setdefault(r["text_key"], self._record(r))
+            if len(found) >= limit:
+                break
+        return list(found.values())
+
     def quote_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])
 

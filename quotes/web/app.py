@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from quotes import search
 from quotes.model import QuotesError
-from quotes.store import QuoteNotFoundError
+from quotes.store import Catalog, QuoteNotFoundError, speaker_key
 from quotes.timeline import PERIODS, timeline
 from quotes.web import marks
 
@@ -84,17 +84,21 @@ def create_app(index_dir: str | Path, *, page_size: int = PAGE_SIZE) -> Flask:
         by = request.args.get("by") or "month"
         if by not in PERIODS:
             abort(400, f"unknown period {by!r}: use one of {', '.join(PERIODS)}")
-        counts = search.speakers(index_dir=_dir(), speaker=name)
-        if not counts:
-            abort(404, f"no quotations of {name!r} in the index: search for the name")
-        # The person named, where the index knows the name as written; the others whose names hold its words
-        # ("Donald J. Trump" for "Trump") are listed as links, as a search by this name would find them.
-        who = next((c for c in counts if c.speaker.casefold() == name.casefold()), counts[0])
-        others = [c for c in counts if c is not who]
+        # From the catalog alone: a speaker's counts, dates and latest quotations are indexed columns there,
+        # where a search for everything one person said would score every quotation of theirs.
+        with Catalog(_dir()) as catalog:
+            keys = catalog.speaker_keys(name)
+            counts = catalog.speaker_counts({k: len(catalog.first_printings([k])) for k in keys})
+            counts.sort(key=lambda c: -c.count)
+            if not counts:
+                abort(404, f"no quotations of {name!r} in the index: search for the name")
+            # The person named, where the index knows the name as written; others the name may mean
+            # ("Clinton": Hillary and Bill) are listed as links.
+            who = next((c for c in counts if c.speaker.casefold() == name.casefold()), counts[0])
+            latest = catalog.latest_quotes([speaker_key(who.speaker) or ""], LATEST)
         line = timeline(speaker=who.speaker, by=by, index_dir=_dir())
-        latest = search.find("*", index_dir=_dir(), speaker=who.speaker, sort="date", limit=LATEST)
-        return render_template("speaker.html", name=who.speaker, who=who, others=others, timeline=line,
-                               latest=latest)
+        return render_template("speaker.html", name=who.speaker, who=who, others=[c for c in counts if c is not who],
+                               timeline=line, latest=latest)
 
     @app.get("/verify")
     def verify_page() -> str:
