@@ -22,13 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
 
 from quotes import search
 from quotes.model import QuotesError
 from quotes.paths import resolve_index_dir
-from quotes.store import Catalog, Occurrence, speaker_key, text_key
+from quotes.store import ArticleQuote, Catalog, Occurrence, speaker_key, text_key
 
 VERDICTS = ("exact", "close", "other_speaker", "not_found")
 
@@ -177,10 +177,7 @@ def variants(quote_id: str, *, index_dir: search.PathArg = None) -> tuple[Match,
         return ()
     path = resolve_index_dir(index_dir)
     found = []
-    # Another wording of an attributed quotation is that person's: asking for theirs alone is also what
-    # keeps this cheap (a filtered search scores only the quotations the filter keeps).
-    query = " OR ".join(_content(words)[:MAX_QUERY_WORDS])
-    for hit in search.search(query, index_dir=path, limit=CANDIDATES, speaker=record.quote.speaker):
+    for hit in _same_speaker(record, own, words, path):
         other = text_key(hit.quote.text)
         theirs = other.split()
         if other == own or (record.quote.speaker and hit.quote.speaker
@@ -197,6 +194,26 @@ def variants(quote_id: str, *, index_dir: search.PathArg = None) -> tuple[Match,
             found.append((hit, Alignment(1.0, 0, len(theirs), _diff(words, theirs))))
     found.sort(key=lambda pair: -pair[1].similarity)
     return _matches(found, 0, path)
+
+
+def _same_speaker(record: ArticleQuote, own: str, words: list[str], path: Any) -> list[search.Hit]:
+    """The quotations that may be another wording of `record`'s: its speaker's (every one of them, compared in
+    one pass by rapidfuzz, from the catalog alone), or for an unattributed one those sharing its words."""
+    if not record.quote.speaker:
+        return search.search(" OR ".join(_content(words)[:MAX_QUERY_WORDS]), index_dir=path, limit=CANDIDATES)
+    with Catalog(path) as catalog:
+        ids = {key: quote_id for key, _, quote_id in catalog.speaker_quotations([speaker_key(record.quote.speaker)
+                                                                                 or ""]) if key != own}
+        padded = f" {own} "
+        near = [key for key, _, _ in process.extract(own, list(ids), scorer=Indel.normalized_similarity,
+                                                     score_cutoff=CLOSE_SIMILARITY, limit=None)]
+        near += [key for key in ids if len(key.split()) >= VARIANT_MIN_WORDS <= len(words)
+                 and (f" {key} " in padded or padded in f" {key} ")]
+        near = list(dict.fromkeys(near))[:CANDIDATES]
+        records = catalog.get_quotes(ids[key] for key in near)
+        printings = catalog.occurrences(near)
+    return [search.Hit(r.quote, r.id, r.article_id, r.title, r.publisher, r.published, r.url, 0.0, "",
+                       tuple(printings[key])) for key in near if (r := records.get(ids[key]))]
 
 
 def align(claim_words: list[str], quotation: str) -> Alignment:

@@ -506,7 +506,7 @@ class Catalog:
         are quoted with, dated by the printings that name them."""
         dates = self._article_dates()
         first: dict[str, str | None] = {}
-        for key, article_id, _ in self._speaker_quotations(speaker_keys):
+        for key, article_id, _ in self.speaker_quotations(speaker_keys):
             day, known = dates.get(article_id), first.get(key)
             if key not in first or (day is not None and (known is None or day < known)):
                 first[key] = day
@@ -516,7 +516,7 @@ class Catalog:
         """The newest quotations of these canonical speakers (by their article's date, undated last), each
         quotation once (its newest printing)."""
         dates = self._article_dates()
-        rows = sorted(self._speaker_quotations(speaker_keys), key=lambda r: dates.get(r[1]) or "", reverse=True)
+        rows = sorted(self.speaker_quotations(speaker_keys), key=lambda r: dates.get(r[1]) or "", reverse=True)
         newest: dict[str, str] = {}
         for key, _, quote_id in rows:
             if len(newest) >= limit:
@@ -525,8 +525,9 @@ class Catalog:
         found = self.get_quotes(newest.values())
         return [found[i] for i in newest.values() if i in found]
 
-    def _speaker_quotations(self, speaker_keys: Sequence[str] | None) -> list[tuple[str, str, str]]:
-        """(text key, article id, quote id) of the quotes of these speakers (all, with None), from an index."""
+    def speaker_quotations(self, speaker_keys: Sequence[str] | None) -> list[tuple[str, str, str]]:
+        """(text key, article id, quote id) of every quote of these canonical speakers (of all, with None),
+        read from an index alone."""
         if speaker_keys is None:
             return self._db.execute("SELECT text_key, article_id, id FROM quotes").fetchall()
         keys = list(dict.fromkeys(speaker_keys))[:500]  # stay under SQLite's bound-parameter limit

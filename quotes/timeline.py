@@ -75,12 +75,15 @@ def timeline(query: str | None = None, *, speaker: str | None = None, by: str = 
             firsts = catalog.first_printings(keys)
     else:
         firsts = search.first_printings(query or "*", index_dir=path, speaker=speaker, **filters)
-    dated = sorted(d[:10] for d in firsts.values() if d)
-    counts = Counter(_period(date.fromisoformat(d), by)[0] for d in dated)
+    days = Counter(d[:10] for d in firsts.values() if d)  # a few hundred days for thousands of quotations
+    counts: Counter[str] = Counter()
+    for day, n in days.items():
+        counts[_period(date.fromisoformat(day), by)[0]] += n
+    first, last = (min(days), max(days)) if days else (None, None)
     buckets = tuple(Bucket(label, start.isoformat(), counts.get(label, 0))
-                    for label, start in _periods(dated[0], dated[-1], by)) if dated else ()
-    return Timeline(query, speaker, by, buckets, len(firsts), len(firsts) - len(dated),
-                    dated[0] if dated else None, dated[-1] if dated else None)
+                    for label, start in _periods(first, last, by)) if first and last else ()
+    dated = sum(days.values())
+    return Timeline(query, speaker, by, buckets, len(firsts), len(firsts) - dated, first, last)
 
 
 def _period(day: date, by: str) -> tuple[str, date]:

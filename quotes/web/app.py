@@ -88,12 +88,13 @@ def create_app(index_dir: str | Path, *, page_size: int = PAGE_SIZE) -> Flask:
         # where a search for everything one person said would score every quotation of theirs.
         with Catalog(_dir()) as catalog:
             keys = catalog.speaker_keys(name)
-            counts = catalog.speaker_counts({k: len(catalog.first_printings([k])) for k in keys})
-            counts.sort(key=lambda c: -c.count)
+            # a name that is several people's ("Clinton": Hillary and Bill) is counted per person; one
+            # person's count is the timeline's total, below
+            sizes = {k: len(catalog.first_printings([k])) if len(keys) > 1 else 0 for k in keys}
+            counts = sorted(catalog.speaker_counts(sizes), key=lambda c: -c.count)
             if not counts:
                 abort(404, f"no quotations of {name!r} in the index: search for the name")
-            # The person named, where the index knows the name as written; others the name may mean
-            # ("Clinton": Hillary and Bill) are listed as links.
+            # The person named, where the index knows the name as written; the others it may mean are links.
             who = next((c for c in counts if c.speaker.casefold() == name.casefold()), counts[0])
             latest = catalog.latest_quotes([speaker_key(who.speaker) or ""], LATEST)
         line = timeline(speaker=who.speaker, by=by, index_dir=_dir())
