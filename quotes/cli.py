@@ -24,27 +24,27 @@ from rich.table import Table
 from rich.text import Text
 
 import quotes
+from quotes import clirender as render
 from quotes import search as search_api
 from quotes.clierrors import OneLineUsageErrors, fail
 from quotes.cliformat import MACHINE, FormatClash, cell, note, one_line, output_format, write_line, write_rows
+from quotes.clirender import SHORT_ID
 from quotes.lock import DEFAULT_WAIT_SECONDS
 from quotes.model import QuotesError
 from quotes.paths import INDEX_ENV_VAR
 
 if TYPE_CHECKING:
-    from quotes.indexer import Extracted, IndexReport, Progress
+    pass
 
 # The indexing modules (and rich's progress bar) are imported by the commands that index or extract, not
 # at start-up: `quotes search` should pay only for what a search uses (docs/benchmarks.md).
 
 DEFAULT_CORPUS = "seeds"
-SHORT_ID = 8  # characters of a quote id shown in tables; `quotes show` takes any unique prefix
 QUOTE_COLUMNS = ("id", "text", "speaker", "speaker_mention", "cue", "kind", "rule", "confidence", "article_id",
                  "title", "publisher", "published", "url")
 HIT_COLUMNS = (*QUOTE_COLUMNS, "score", "highlights", "occurrences")
 EXTRACT_COLUMNS = ("path", *QUOTE_COLUMNS, "start", "end")
 SHOW_COLUMNS = (*QUOTE_COLUMNS, "path", "paragraph", "occurrences")
-SPEAKER_COLUMNS = ("speaker", "count", "forms")
 NAMES_SHOWN = 5  # articles named in one line ("no quotations in 3 of 9 articles: a.txt, ...")
 
 
@@ -135,7 +135,7 @@ def index_cmd(
         paths = [DEFAULT_CORPUS]
     from quotes import indexer
 
-    with _reported(), _progress_bar(enabled=not as_json) as progress:
+    with _reported(), render.progress_bar(enabled=not as_json) as progress:
         report = indexer.index_paths(paths, index_dir, workers=workers, prune=prune, rebuild=rebuild, wait=wait,
                                      progress=progress)
     if as_json:
@@ -145,27 +145,9 @@ def index_cmd(
                    f"{report.unchanged} unchanged, {report.removed} removed, {report.failed} failed articles; "
                    f"{report.quotes_added} quotes added, {report.quotes_removed} removed ({report.seconds:.1f}s)")
     if report.skipped:
-        note(_skipped_line(report.skipped))
+        note(render.skipped_line(report.skipped))
     if not report.read:
-        fail(_nothing_read(paths, report))
-
-
-def _skipped_line(skipped: dict[str, int]) -> str:
-    """"skipped 3 files that are no articles: 2 .pdf, 1 .docx; ...": one line for every kind passed over."""
-    from quotes.articles import READERS
-
-    n = sum(skipped.values())
-    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0])))
-    return (f"skipped {n} file{'' if n == 1 else 's'} of kinds quotes does not read: {kinds}; articles are "
-            f"{', '.join(READERS)} files (save a document as text or HTML to index it)")
-
-
-def _nothing_read(paths: list[str], report: IndexReport) -> str:
-    where = ", ".join(paths)
-    if report.failed:
-        return (f"no article could be read from {where}: {report.failed} failed (see the lines above); "
-                "fix them and run it again")
-    return f"no article found in {where}: give files or folders of .txt, .html, .jsonl or feed files"
+        fail(render.nothing_read(paths, report))
 
 
 @app.command("reindex")
@@ -231,70 +213,31 @@ def search_cmd(
     if by is not None:
         with _reported():
             counts = search_api.speakers(searched, index_dir=index_dir, **filters)
-        _print_speakers(counts, fmt, _described(sum(c.count for c in counts), query, filters))
+        render.print_speakers(counts, fmt, render.described(sum(c.count for c in counts), query, filters))
         if not counts:
             raise typer.Exit(1)
         return
     with _reported():
         results = search_api.find(searched, index_dir=index_dir, sort=sort.value, limit=limit, page=page,
                                   **filters)
-    for line in _search_notes(results, speaker):
+    for line in render.search_notes(results, speaker):
         note(line)
-    summary = _page_summary(results, query, filters)
+    summary = render.page_summary(results, query, filters)
     if fmt != "table" or not results.hits:
         note(summary)
         if fmt in MACHINE:
-            write_rows([_flat_hit(hit.to_dict(), fmt) for hit in results.hits], HIT_COLUMNS, fmt)
+            write_rows([render.flat_hit(hit.to_dict(), fmt) for hit in results.hits], HIT_COLUMNS, fmt)
         else:
             for hit in results.hits:
-                write_line(_hit_line(hit))
+                write_line(render.hit_line(hit))
     else:
         table = Table("id", "quote", "speaker", "outlet", "date", title=summary)
         for hit in results.hits:
-            _add_row(table, hit.id[:SHORT_ID], _marked(hit.highlights), hit.quote.speaker or "?", _outlet(hit),
-                     hit.published or "")
+            render.add_row(table, hit.id[:SHORT_ID], render.marked(hit.highlights), hit.quote.speaker or "?",
+                           render.outlet(hit), hit.published or "")
         Console().print(table)
     if not results.total:
         raise typer.Exit(1)
-
-
-def _search_notes(results: search_api.Results, speaker: str | None) -> list[str]:
-    """What stderr says besides the summary: an unknown speaker, a spelling, an unfinished index."""
-    lines = []
-    if results.speaker_suggestions:
-        names = " or ".join(repr(s) for s in results.speaker_suggestions)
-        lines.append(f"no speaker {speaker!r}; did you mean {names}?")
-    elif results.unknown_speaker:
-        lines.append(f"no speaker {speaker!r} in the index; `quotes speakers` lists them")
-    if results.corrected:
-        lines.append(f"no quotations for {results.query!r}; showing those for {results.suggestion!r}")
-    elif results.suggestion:
-        lines.append(f"did you mean {results.suggestion!r}?")
-    elif results.partial:
-        lines.append(f"no quotation holds every word of {results.query!r}; showing those that hold most of them")
-    if results.unsearchable:
-        lines.append(f"index incomplete: {results.unsearchable} quotations of the catalog are not searchable "
-                     "yet: run `quotes index` to finish")
-    return lines
-
-
-def _flat_hit(row: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """A hit for CSV and TSV: its occurrences as the article ids (JSON keeps them whole)."""
-    if fmt == "json":
-        return row
-    return {**row, "occurrences": [o["article_id"] for o in row["occurrences"]]}
-
-
-def _hit_line(hit: search_api.Hit) -> str:
-    """A hit as one plain line: short id, speaker, the words, then where and when, the URL whole."""
-    where = ", ".join(x for x in (_outlet(hit), hit.published, hit.url) if x)
-    return f'{hit.id[:SHORT_ID]}  {hit.quote.speaker or "?"}: "{one_line(hit.quote.text)}"' + (
-        f"  ({where})" if where else "")
-
-
-def _outlet(hit: search_api.Hit) -> str:
-    others = len(hit.occurrences) - 1
-    return (hit.publisher or hit.title or "") + (f" (+{others} more)" if others > 0 else "")
 
 
 @app.command("extract")
@@ -328,34 +271,18 @@ def extract_cmd(
             for r in e.records:
                 q = r.quote
                 how = ", ".join(x for x in (q.cue, q.rule) if x)
-                write_line((f"{_where(e)}: " if several else "") + f'{q.speaker or "?"}: "{one_line(q.text)}" ({how})')
+                said = f'{q.speaker or "?"}: "{one_line(q.text)}" ({how})'
+                write_line(f"{render.where(e)}: {said}" if several else said)
     else:
         for e in extracted:
             if e.records:
-                Console().print(_extracted_table(e))
-    empty = [_where(e) for e in extracted if not e.records]
+                Console().print(render.extracted_table(e))
+    empty = [render.where(e) for e in extracted if not e.records]
     if empty and not several:
         note(f"no quotations in {empty[0]}")
     elif empty:
         names = ", ".join(empty[:NAMES_SHOWN]) + (", ..." if len(empty) > NAMES_SHOWN else "")
         note(f"no quotations in {len(empty)} of {len(extracted)} articles: {names}")
-
-
-def _where(e: Extracted) -> str:
-    """Where an article was read: its path (relative to here when under it; `file.jsonl:3` for a line)."""
-    where = e.article.path or e.article.id
-    here = os.getcwd() + os.sep
-    return where[len(here):] if where.startswith(here) else where
-
-
-def _extracted_table(e: Extracted) -> Table:
-    title = f"{len(e.records)} quote{'' if len(e.records) == 1 else 's'} in {_where(e)}" + (
-        f" ({e.article.title})" if e.article.title else "")
-    table = Table("speaker", "mention", "cue", "kind", "rule", "quote", title=title)
-    for r in e.records:
-        q = r.quote
-        _add_row(table, q.speaker or "?", q.speaker_mention or "", q.cue or "", q.kind, q.rule, q.text)
-    return table
 
 
 @app.command("speakers")
@@ -375,7 +302,7 @@ def speakers_cmd(
     fmt = _format(as_json, as_csv, as_tsv)
     with _reported():
         counts = search_api.speakers(query, index_dir=index_dir, top=top)
-    _print_speakers(counts, fmt, f"{len(counts)} speakers" + (f" of {query!r}" if query else ""))
+    render.print_speakers(counts, fmt, f"{len(counts)} speakers" + (f" of {query!r}" if query else ""))
 
 
 @app.command("show")
@@ -400,14 +327,16 @@ def show_cmd(
         write_rows([row if fmt == "json" else {**row, "occurrences": [o["article_id"] for o in row["occurrences"]]}],
                    SHOW_COLUMNS, fmt)
     elif fmt == "plain":
-        for key, value in _details_rows(shown):
-            write_line(f"{key}: {one_line(value.plain if isinstance(value, Text) else value)}")
+        for key, value in render.details_rows(shown):
+            text = value.plain if isinstance(value, Text) else value
+            for line in text.splitlines() if key == "also in" else [text]:  # an article a line
+                write_line(f"{key}: {one_line(line)}")
         cli_workbench.print_variants(found, plain=True)
     else:
         table = Table("", "", show_header=False, title=f"quote {shown.record.id}")
-        for key, value in _details_rows(shown):
+        for key, value in render.details_rows(shown):
             if key != "url":
-                _add_row(table, key, value)
+                render.add_row(table, key, value)
         Console().print(table)
         if shown.record.url:  # a URL is printed whole, never folded into the table's column
             write_line(f"url: {shown.record.url}")
@@ -435,7 +364,7 @@ def stats_cmd(index_dir: IndexDir = None, as_json: AsJson = False, as_csv: AsCsv
         return
     table = Table("", "", show_header=False, title=f"index {stats.index_dir}/")
     for key, value in pairs:
-        _add_row(table, key, value)
+        render.add_row(table, key, value)
     Console().print(table)
 
 
@@ -462,12 +391,12 @@ def evaluate_cmd(
     console = Console()
     table = Table("figure", "value", title=f"{gold}")
     for key, value in metrics.items():
-        _add_row(table, key, "" if value is None else str(value))
+        render.add_row(table, key, "" if value is None else str(value))
     console.print(table)
     for key, title in (("rules", "speaker accuracy by rule"), ("bands", "speaker accuracy by confidence")):
         breakdown = Table("rule" if key == "rules" else "confidence", "quotations", "speaker right", title=title)
         for name, n, share in result.table(key):
-            _add_row(breakdown, name, str(n), f"{share:.3f}")
+            render.add_row(breakdown, name, str(n), f"{share:.3f}")
         console.print(breakdown)
 
 
@@ -519,116 +448,3 @@ def _reported() -> Iterator[None]:
         fail("interrupted; what was committed is kept (an index run loses at most its last batch): run the "
               "command again to finish", code=130)
 
-
-@contextmanager
-def _progress_bar(enabled: bool) -> Iterator[Progress | None]:
-    """A progress bar on stderr over the whole run: reading and extracting (in bytes of input, with the
-    time left where the size is known), then writing the search index (in quotations).
-
-    Only on a terminal: a log file or a pipe gets the errors and the summary, not the bar's redraws.
-    """
-    from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-    from rich.progress import Progress as ProgressBar
-
-    console = Console(stderr=True)
-    if not enabled or not console.is_terminal:
-        yield None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
-    with ProgressBar(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("reading", total=None, detail="")
-        stage = ""
-
-        def update(now: str, done: int, total: int | None, articles: int) -> None:
-            nonlocal stage
-            if now != stage:  # a new stage starts its bar, and its time left, afresh
-                bar.reset(task, total=total, description=_STAGES.get(now, now))
-                stage = now
-            detail = (f"{_megabytes(done, total)}, {articles:,} articles" if now == "reading" else
-                      f"{done:,}" + (f" of {total:,}" if total else "") + " quotations")
-            bar.update(task, completed=done, total=total, detail=detail)
-
-        yield update
-
-
-_STAGES = {"reading": "reading and extracting", "writing": "writing the search index"}
-
-
-def _megabytes(done: int, total: int | None) -> str:
-    return f"{done / 1e6:.1f}" + (f" of {total / 1e6:.1f}" if total is not None else "") + " MB"
-
-
-def _add_row(table: Table, *cells: str | Text) -> None:
-    """Add a row whose strings are shown as they are: never read as rich markup ("[the CEO]")."""
-    table.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
-
-
-def _quotations(n: int) -> str:
-    return f"{n} quotation" + ("" if n == 1 else "s")
-
-
-_FILTER_NAMES = {"speaker": "speaker {!r}", "publisher": "publisher {!r}", "since": "since {}", "until": "until {}",
-                 "kind": "kind {}", "article": "article {}"}
-
-
-def _described(n: int, query: str | None, filters: dict[str, Any]) -> str:
-    """"3 quotations for 'tax' with speaker 'Trump', since 2016-10": what was searched, filters named."""
-    used = [_FILTER_NAMES[name].format(value) for name, value in filters.items() if value]
-    return _quotations(n) + (f" for {query!r}" if query is not None else "") + (
-        f" with {', '.join(used)}" if used else "")
-
-
-def _page_summary(results: search_api.Results, query: str | None, filters: dict[str, Any]) -> str:
-    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all."""
-    found = _described(results.total, results.searched if query is not None else None, filters)
-    if results.total and not results.hits:
-        return f"{found}; page {results.page} is past the last page ({results.pages})"
-    first = (results.page - 1) * results.limit
-    if results.total > len(results.hits):
-        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
-    return found
-
-
-def _print_speakers(counts: list[search_api.SpeakerCount], fmt: str, title: str) -> None:
-    if fmt in MACHINE:
-        write_rows([c.to_dict() for c in counts], SPEAKER_COLUMNS, fmt)
-    elif fmt == "plain":
-        note(title)
-        for c in counts:
-            write_line(f"{c.count}\t{c.speaker}" + (f" (also {', '.join(c.forms)})" if c.forms else ""))
-    else:
-        table = Table("speaker", "quotations", "other forms", title=title)
-        for c in counts:
-            _add_row(table, c.speaker, str(c.count), ", ".join(c.forms))
-        Console().print(table)
-
-
-def _marked(snippet: str) -> Text:
-    """A snippet with its «matches» shown in bold (the marks dropped), markup-safe."""
-    text = Text()
-    for i, part in enumerate(snippet.replace("»", "«").split("«")):
-        text.append(part, style="bold yellow" if i % 2 else "")
-    return text
-
-
-def _details_rows(shown: search_api.Shown) -> list[tuple[str, str | Text]]:
-    """What `quotes show` prints, as (label, value): the paragraph with the quotation and mention marked."""
-    record = shown.record
-    q = record.quote
-    paragraph = None
-    if shown.paragraph is not None:
-        paragraph = Text(shown.paragraph)
-        paragraph.stylize("bold yellow", shown.quote_start, shown.quote_start + len(q.text))
-        if q.speaker_start is not None and q.speaker_end is not None:  # the words it rests on, if there
-            at = q.speaker_start - (q.start - shown.quote_start)
-            if 0 <= at and at + q.speaker_end - q.speaker_start <= len(shown.paragraph):
-                paragraph.stylize("bold cyan underline", at, at + q.speaker_end - q.speaker_start)
-    others = "\n".join(" · ".join(x for x in (o.publisher, o.published, o.title, o.article_id, o.quote_id[:SHORT_ID])
-                                   if x) for o in shown.occurrences if o.quote_id != record.id)
-    rows = [("id", record.id), ("quote", q.text), ("speaker", q.speaker or "? (not attributed)"),
-            ("mention", q.speaker_mention), ("cue", q.cue), ("rule", q.rule), ("confidence", f"{q.confidence:.2f}"),
-            ("kind", q.kind), ("paragraph", paragraph), ("article", record.article_id), ("title", record.title),
-            ("outlet", record.publisher), ("date", record.published), ("url", record.url), ("path", shown.path),
-            ("also in", others)]
-    return [(key, value) for key, value in rows if value]

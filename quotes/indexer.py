@@ -56,7 +56,7 @@ POOL_MIN_ARTICLES = 32
 POOL_PRELOAD = ["quotes.pipeline"]
 # The progress bar is told of the quotations written to the search index this often: often enough to move
 # smoothly, seldom enough to cost nothing (a redraw is throttled by the bar anyway).
-PROGRESS_EVERY = 500
+PROGRESS_EVERY = 100
 
 Progress = Callable[[str, int, int | None, int], None]
 """Called as a run goes on with (stage, done, total, articles read). Stage READING counts the bytes of
@@ -170,9 +170,18 @@ class _Run:
         self.touched: list[str] = []  # ids of articles written or removed: their Whoosh documents change
         self.fresh = False  # the catalog was empty: Whoosh is built from scratch
         self.skipped: Counter[str] = Counter()  # files in folders that no reader reads, by extension
+        self.read_at: dict[str, int] = {}  # id of each article given to extract -> bytes of input read up to it
+        self.done = 0  # bytes of input read and extracted
+        self.total: int | None = None  # bytes of input in all (None: not known, as for standard input)
 
     def skip(self, file: Path) -> None:
         self.skipped[file.suffix.lower() or "no extension"] += 1
+
+    def read_up_to(self, at: int) -> None:
+        """Tell the progress bar the input is read (and extracted) up to byte `at`, if that is further."""
+        if at > self.done:
+            self.done = at
+            self.tell(READING, at, self.total)
 
     def tell(self, stage: str, done: int, total: int | None) -> None:
         if self.progress:
@@ -200,8 +209,10 @@ class _Run:
         for article, found in _extracted(self._to_extract(paths, hashes), self.workers):
             if isinstance(found, str):
                 self.failed(article.path or article.id, found)
+                self.read_up_to(self.read_at.pop(article.id, 0))
                 continue
             batch.append((article, found))
+            self.read_up_to(self.read_at.pop(article.id, 0))
             if len(batch) >= BATCH_ARTICLES:
                 self._commit(catalog, batch, hashes)
         self._commit(catalog, batch, hashes)
@@ -209,18 +220,19 @@ class _Run:
     def _to_extract(self, paths: list[Path | str], hashes: dict[str, str]) -> Iterator[Article]:
         """The articles to extract: new or changed; unchanged ones are counted and dropped here.
 
-        Progress is told in bytes of input: a file's when it is read, and inside a file of many articles
-        (JSON lines, a feed) the characters of each article, up to the file's size.
+        Progress is told in bytes of input, as each article is extracted (or skipped): the bytes up to
+        it, counting the characters of each article of a file of many (JSON lines, a feed) up to the
+        file's size, and a file's last article as the whole file.
         """
         files = list(iter_files(paths, self.failed, self.skip))
         sizes = [_size(file) for file in files]
-        total = None if None in sizes else sum(s or 0 for s in sizes)
+        self.total = None if None in sizes else sum(s or 0 for s in sizes)
         before = 0
         for file, size in zip(files, sizes, strict=True):
-            here = 0
+            here, last = 0, ""
             for article in read_file(file, self.failed):
                 here += len(article.text)
-                self.tell(READING, before + (here if size is None else min(here, size)), total)
+                at = before + (here if size is None else min(here, size))
                 where = article.path or article.id
                 if article.id in self.seen:
                     self.failed(where, f"the same id {article.id!r} as {self.seen[article.id]}; skipped "
@@ -230,10 +242,16 @@ class _Run:
                 self.counts["read"] += 1
                 if hashes.get(article.id) == article_hash(article):
                     self.counts["unchanged"] += 1
+                    self.read_up_to(at)
                 else:
+                    self.read_at[article.id] = at
+                    last = article.id
                     yield article
             before += here if size is None else size
-            self.tell(READING, before, total)
+            if last in self.read_at:  # not extracted yet: its file is read once it is
+                self.read_at[last] = before
+            else:
+                self.read_up_to(before)
 
     def _commit(self, catalog: Catalog, batch: list[tuple[Article, list[Quote]]], hashes: dict[str, str]) -> None:
         if not batch:

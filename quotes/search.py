@@ -159,9 +159,9 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
         records = catalog.get_quotes(h.id for h in found.hits)
         keys = catalog.text_keys(records)
         occurrences = catalog.occurrences(keys.values())
-        unknown = bool(speaker) and not found.total and not filters.speaker_keys and not _speaks(catalog, speaker)
+        unknown = bool(speaker and not found.total and not filters.speaker_keys and not _speaks(catalog, speaker))
         close = _close_speakers(catalog, speaker) if unknown and speaker else ()
-        unsearchable = max(0, catalog.quote_count() - index.doc_count(path))
+        unsearchable = 0 if found.indexed is None else max(0, catalog.quote_count() - found.indexed)
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
     hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)
     return Results(query, hits, found.total, page, limit, suggestion, corrected, found.partial, unknown, close,

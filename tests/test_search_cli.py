@@ -24,7 +24,8 @@ import pytest
 from rich.text import Text
 from typer.testing import CliRunner
 
-from quotes.cli import _details_rows, app
+from quotes.cli import app
+from quotes.clirender import details_rows
 from quotes.search import show
 
 ARTICLES = Path(__file__).parent / "data" / "search_articles.jsonl"
@@ -338,7 +339,7 @@ def test_show_gives_the_paragraph_the_attribution_and_the_other_occurrences(run)
 
 def test_show_marks_the_quotation_and_the_words_it_rests_on_in_its_paragraph(run, ix):
     (hit,) = hits(run, "global initiative", "--publisher", "wire")
-    values = [value for _, value in _details_rows(show(hit["id"], index_dir=ix))]
+    values = [value for _, value in details_rows(show(hit["id"], index_dir=ix))]
     (paragraph,) = [v for v in values if isinstance(v, Text) and v.plain.startswith('"Stargate')]
     marked = {paragraph.plain[span.start:span.end]: str(span.style) for span in paragraph.spans}
     assert marked == {"Stargate is meant to be a truly global initiative": "bold yellow",

@@ -66,13 +66,16 @@ class IndexPage:
 
     `total_exact` False: at least `total` (EXACT_TOTAL_UP_TO) matched, more than that counted; a search
     asked for an exact total always counts them all. `partial`: no quotation holds every word of the
-    query, and the hits are those holding most of them (see the backend's search).
+    query, and the hits are those holding most of them (see the backend's search). `indexed`: how many
+    quotes (documents) the index searched held, so that fewer than the catalog's can be told (None: the
+    backend does not say).
     """
 
     hits: list[IndexHit]
     total: int
     total_exact: bool = True
     partial: bool = False
+    indexed: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

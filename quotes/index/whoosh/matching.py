@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from whoosh import matching, query
 from quotes.index.records import SORTS, Filters, IndexHit, IndexPage
 from quotes.index.whoosh.filtering import filtered, kept
 from quotes.index.whoosh.internals import PhraseAt, posting_ids
-from quotes.index.whoosh.parsing import clauses, expand_fuzzy, is_everything, parse
+from quotes.index.whoosh.parsing import clauses, exact, expand_fuzzy, is_everything, parse
 from quotes.index.whoosh.reading import Opened, open_index, reads_index
 from quotes.index.whoosh.schema import PAIR_FIELDS
 from quotes.index.whoosh.snippets import snippet
@@ -37,28 +37,28 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
 
     Where no quotation holds every word of a query of words (a sentence pasted with words around the
     quotation), the quotations holding most of them are the hits, those holding most first, and the page
-    says `partial`. A query with operators (AND, OR, NOT) means them, and gets no such fallback.
+    says `partial`. A query with NOT means it, and gets no such fallback. By relevance, a quotation whose
+    words are those of the query, or of a quotation in it (“…,” she said), comes first: pasted, a
+    quotation is its own first hit, whatever the longer ones that repeat its words.
     """
     opened = open_index(index_dir)
     q = prepared(opened, text)
     if sort not in SORTS:
         raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    page = _search(opened, q, filters, sort, limit, offset)
-    parts = [] if page.total or _OPERATOR.search(text) else clauses(q)
+    same = exact(text)
+    page = _search(opened, q, filters, sort, limit, offset, same=same)
+    parts = [] if page.total else clauses(q)
     if len(parts) > 1:
-        most = _search(opened, query.Or(parts), filters, sort, limit, offset, most_of=parts)
+        most = _search(opened, query.Or(parts), filters, sort, limit, offset, most_of=parts, same=same)
         if most.total:
-            return IndexPage(most.hits, most.total, most.total_exact, partial=True)
-    return page
-
-
-_OPERATOR = re.compile(r"\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE)\b")
+            page = replace(most, partial=True)
+    return replace(page, indexed=opened.searcher.doc_count())
 
 
 def _search(opened: Opened, q: query.Query, filters: Filters | None, sort: str, limit: int, offset: int,
-            most_of: list[query.Query] | None = None) -> IndexPage:
+            most_of: list[query.Query] | None = None, same: query.Query | None = None) -> IndexPage:
     """One page of the matches of a prepared query; with `most_of`, those matching most of these parts
-    first, then by relevance."""
+    first, then by relevance; the matches of `same` (the query's own words) before all."""
     full, keep = filtered(q, filters), kept(opened, filters)
     found: dict[int, tuple[float, list[Any]]] | None  # docnum -> score, matched terms
     if keep and not is_everything(q):
@@ -78,6 +78,10 @@ def _search(opened: Opened, q: query.Query, filters: Filters | None, sort: str, 
     if most_of:
         held = Counter(d for part in most_of for d in set(_docs(opened.searcher, part)))
         ranked.sort(key=lambda r: (-held[r[1]], -r[0], r[1]))
+    if same is not None and ranked:
+        first = set(_docs(opened.searcher, same))
+        if first:
+            ranked.sort(key=lambda r: r[1] not in first)  # stable: the rest keep their order
     if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
         dates = opened.column("published")
         ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # undated (b"") last

@@ -22,6 +22,7 @@ from quotes.index.records import (
 )
 from quotes.index.whoosh import schema as fields
 from quotes.index.whoosh.reading import Opened
+from quotes.store import text_key
 
 
 def parse(text: str, schema_: Schema | None = None) -> query.Query:
@@ -42,17 +43,20 @@ def parse(text: str, schema_: Schema | None = None) -> query.Query:
         q = parser.parse(_MULTITERM.sub(_unstemmed, text))
     except Exception as e:  # whoosh raises assorted errors on odd input; the user needs one line
         raise QuerySyntaxError(f"cannot read the query {text!r}: {e}") from e
-    return q.accept(_rewrite).accept(_stop_words_optional)
+    return _stop_words_optional(q.accept(_rewrite))
 
 
 def _stop_words_optional(q: query.Query) -> query.Query:
-    """The words of an AND that only a name can match, because the quoted words leave them out as stop
-    words ("the", "of", and "I", too short), made optional: they add to the score of a speaker whose name
-    holds them ("Theresa May") but never make a query fail. A query of nothing but such words needs one."""
+    """The words of a query that only a name can match, because the quoted words leave them out as stop
+    words ("the", "of", and "I", too short), looked for in the unstemmed words too, and made optional in
+    an AND: they add to the score of a quotation or a name holding them ("Theresa May") but never make a
+    query fail. A query of nothing but such words ("That") needs one of them."""
+    if _is_stop_word(q):
+        return _with_words(q)
     if not isinstance(q, query.And):
-        return q
-    required = [sub for sub in q.subqueries if not _is_stop_word(sub)]
-    optional = [sub for sub in q.subqueries if _is_stop_word(sub)]
+        return q if q.is_leaf() else q.apply(_stop_words_optional)
+    required = [_stop_words_optional(sub) for sub in q.subqueries if not _is_stop_word(sub)]
+    optional = [_with_words(sub) for sub in q.subqueries if _is_stop_word(sub)]
     if not optional:
         return q
     if not required:
@@ -60,10 +64,17 @@ def _stop_words_optional(q: query.Query) -> query.Query:
     return query.AndMaybe(required[0] if len(required) == 1 else query.And(required), query.Or(optional))
 
 
+def _with_words(q: query.Query) -> query.Query:
+    """A stop word's name clause, or else the same word among the quoted words (unstemmed, `words`)."""
+    return query.Or([q, *(query.Term("words", t.text) for t in q.leaves())]) if not q.is_leaf() else query.Or(
+        [q, query.Term("words", q.text)])
+
 def _is_stop_word(q: query.Query) -> bool:
     """A word (or the parts of one, "it's") that the parser looks for in the speaker's name alone: its quoted
     words are stop words. An explicit `speaker:the` has its full weight, and is kept."""
-    leaves = list(q.leaves()) if q.is_leaf() is False else [q]
+    if isinstance(q, query.Not) or not q.is_leaf() and not all(_is_stop_word(sub) for sub in q.children()):
+        return False  # NOT the: means it
+    leaves = list(q.leaves()) if not q.is_leaf() else [q]
     return bool(leaves) and all(
         isinstance(t, query.Term) and t.fieldname == "speaker" and t.boost == FIELD_BOOSTS["speaker"]
         and not any(True for _ in fields.TEXT_ANALYZER(str(t.text))) for t in leaves)
@@ -71,10 +82,24 @@ def _is_stop_word(q: query.Query) -> bool:
 
 def clauses(q: query.Query) -> list[query.Query]:
     """The required parts of a query of words ANDed (stop words aside), each a word or a phrase: what a
-    search falls back on, holding most of them, where no quotation holds them all. Empty for other queries."""
+    search falls back on, holding most of them, where no quotation holds them all. Empty for other queries
+    (one with NOT means it)."""
     if isinstance(q, query.AndMaybe):
         q = q.a
-    return list(q.subqueries) if isinstance(q, query.And) else []
+    if not isinstance(q, query.And) or any(isinstance(sub, query.Not) for sub in q.subqueries):
+        return []
+    return list(q.subqueries)
+
+
+# A quotation inside pasted text: between double quotation marks, curly or straight.
+_QUOTED = re.compile(r'“([^”]+)”|"([^"]+)"')
+
+
+def exact(text: str) -> query.Query | None:
+    """The quotations whose words are the query's, or those of a quotation inside it (as a page prints it:
+    “…,” she said): case, accents and punctuation aside (store.text_key). None where no words."""
+    keys = {text_key(text), *(text_key(a or b) for a, b in _QUOTED.findall(text))} - {""}
+    return query.Or([query.Term("text_key", k) for k in sorted(keys)]) if keys else None
 
 
 # A bare `prefix*`, `wild?card` or `fuzzy~2` (no field): matched against the unstemmed words, since the
