@@ -17,13 +17,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quotes import index
 from quotes.index import QuerySyntaxError
 from quotes.model import Quote, QuotesError
 from quotes.paths import resolve_index_dir
 from quotes.store import ArticleQuote, Catalog, Occurrence, SpeakerCount, Stats, text_key
+
+if TYPE_CHECKING:
+    from quotes.claims import Verification
 
 __all__ = ["Hit", "Results", "Occurrence", "Shown", "SpeakerCount", "Stats", "ArticleQuote",
            "QuerySyntaxError", "find", "search", "speakers", "show", "get_quote", "stats", "KINDS", "SORTS"]
@@ -259,7 +262,7 @@ def _hit(record: ArticleQuote, found: index.IndexHit, occurrences: tuple[Occurre
                record.url, found.score, found.snippet, occurrences)
 
 
-def verify(claim: str, speaker: str | None = None, *, index_dir: PathArg = None) -> Any:
+def verify(claim: str, speaker: str | None = None, *, index_dir: PathArg = None) -> Verification:
     """Check claimed wording against the index: a `quotes.claims.Verification` whose verdict is exact,
     close, other_speaker (said, but not by `speaker`) or not_found. See quotes.claims."""
     from quotes.claims import verify as _verify  # rapidfuzz is loaded by the commands that check claims
