@@ -202,7 +202,7 @@ def _same_speaker(record: ArticleQuote, own: str, words: list[str], path: Any) -
     if not record.quote.speaker:
         return search.search(" OR ".join(_content(words)[:MAX_QUERY_WORDS]), index_dir=path, limit=CANDIDATES)
     with Catalog(path) as catalog:
-        ids = {key: quote_id for key, _, quote_id in catalog.speaker_quotations([speaker_key(record.quote.speaker)
+        ids = {key: quote_id for key, quote_id, _ in catalog.speaker_quotations([speaker_key(record.quote.speaker)
                                                                                  or ""]) if key != own}
         padded = f" {own} "
         near = [key for key, _, _ in process.extract(own, list(ids), scorer=Indel.normalized_similarity,

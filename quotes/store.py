@@ -205,6 +205,16 @@ def name_forms(speaker: str, spellings: Iterable[str | None]) -> tuple[str, ...]
     return tuple(forms)
 
 
+def first_printed(rows: Iterable[tuple[str, str, str | None]]) -> dict[str, str | None]:
+    """The earliest date of each text key among (text key, quote id, published) rows (None: none dated)."""
+    first: dict[str, str | None] = {}
+    for key, _, day in rows:
+        known = first.get(key)
+        if key not in first or (day is not None and (known is None or day < known)):
+            first[key] = day
+    return first
+
+
 def article_quotes(article: Article, quotes: Iterable[Quote]) -> list[ArticleQuote]:
     """Quotes of one article with their ids and the article's metadata, as the catalog would return them."""
     return [ArticleQuote(quote_id(article.id, q), q, article.id, article.title, article.publisher,
@@ -504,41 +514,30 @@ class Catalog:
         """When each quotation (text key) was first printed: the earliest `published` of the articles
         printing it (None if none is dated). With `speaker_keys`, the quotations these canonical speakers
         are quoted with, dated by the printings that name them."""
-        dates = self._article_dates()
-        first: dict[str, str | None] = {}
-        for key, article_id, _ in self.speaker_quotations(speaker_keys):
-            day, known = dates.get(article_id), first.get(key)
-            if key not in first or (day is not None and (known is None or day < known)):
-                first[key] = day
-        return first
+        return first_printed(self.speaker_quotations(speaker_keys))
 
-    def latest_quotes(self, speaker_keys: Sequence[str], limit: int) -> list[ArticleQuote]:
-        """The newest quotations of these canonical speakers (by their article's date, undated last), each
-        quotation once (its newest printing)."""
-        dates = self._article_dates()
-        rows = sorted(self.speaker_quotations(speaker_keys), key=lambda r: dates.get(r[1]) or "", reverse=True)
+    def latest_quotes(self, rows: Sequence[tuple[str, str, str | None]], limit: int) -> list[ArticleQuote]:
+        """The newest `limit` quotations of `speaker_quotations` rows (undated last), each quotation once
+        (its newest printing)."""
         newest: dict[str, str] = {}
-        for key, _, quote_id in rows:
+        for key, quote_id, _ in sorted(rows, key=lambda r: r[2] or "", reverse=True):
             if len(newest) >= limit:
                 break
             newest.setdefault(key, quote_id)
         found = self.get_quotes(newest.values())
         return [found[i] for i in newest.values() if i in found]
 
-    def speaker_quotations(self, speaker_keys: Sequence[str] | None) -> list[tuple[str, str, str]]:
-        """(text key, article id, quote id) of every quote of these canonical speakers (of all, with None),
-        read from an index alone."""
+    def speaker_quotations(self, speaker_keys: Sequence[str] | None) -> list[tuple[str, str, str | None]]:
+        """(text key, quote id, its article's `published`) of every quote of these canonical speakers (of
+        all, with None), read from two covering indexes without a quotation's or an article's text."""
+        dates = {r[0]: r[1] for r in self._db.execute("SELECT id, published FROM articles")}
         if speaker_keys is None:
-            return self._db.execute("SELECT text_key, article_id, id FROM quotes").fetchall()
-        keys = list(dict.fromkeys(speaker_keys))[:500]  # stay under SQLite's bound-parameter limit
-        if not keys:
-            return []
-        return self._db.execute("SELECT text_key, article_id, id FROM quotes WHERE speaker_key IN "
-                                f"({', '.join('?' * len(keys))})", keys).fetchall()
-
-    def _article_dates(self) -> dict[str, str | None]:
-        """Every article's `published`, by id: 4,000 articles in a few ms from the covering index."""
-        return {r[0]: r[1] for r in self._db.execute("SELECT id, published FROM articles")}
+            rows = self._db.execute("SELECT text_key, article_id, id FROM quotes").fetchall()
+        else:
+            keys = list(dict.fromkeys(speaker_keys))[:500]  # stay under SQLite's bound-parameter limit
+            rows = self._db.execute("SELECT text_key, article_id, id FROM quotes WHERE speaker_key IN "
+                                    f"({', '.join('?' * len(keys))})", keys).fetchall() if keys else []
+        return [(key, quote_id, dates.get(article_id)) for key, article_id, quote_id in rows]
 
     def quote_count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM quotes").fetchone()[0])

@@ -75,6 +75,12 @@ def timeline(query: str | None = None, *, speaker: str | None = None, by: str = 
             firsts = catalog.first_printings(keys)
     else:
         firsts = search.first_printings(query or "*", index_dir=path, speaker=speaker, **filters)
+    return tally(firsts, by, query=query, speaker=speaker)
+
+
+def tally(firsts: dict[str, str | None], by: str, *, query: str | None = None,
+          speaker: str | None = None) -> Timeline:
+    """The timeline of quotations given by their first printing's date (text key -> ISO date or None)."""
     days = Counter(d[:10] for d in firsts.values() if d)  # a few hundred days for thousands of quotations
     counts: Counter[str] = Counter()
     for day, n in days.items():

@@ -256,4 +256,4 @@ def test_a_catalog_of_schema_2_gets_the_covering_indexes(tmp_path):
         names = {r[0] for r in c._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert {"quotes_speaker_quotations", "articles_published"} <= names
         assert c._db.execute("PRAGMA user_version").fetchone()[0] == 3
-        assert c.first_printings(c.speaker_keys("Son")) and c.latest_quotes(c.speaker_keys("Son"), 5)
+        assert c.first_printings(c.speaker_keys("Son")) and c.latest_quotes(c.speaker_quotations(["masayoshi son"]), 5)

@@ -11,8 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from quotes import search
 from quotes.model import QuotesError
-from quotes.store import Catalog, QuoteNotFoundError, speaker_key
-from quotes.timeline import PERIODS, timeline
+from quotes.store import Catalog, QuoteNotFoundError, first_printed, speaker_key
+from quotes.timeline import PERIODS, tally
 from quotes.web import marks
 
 PAGE_SIZE = 20  # hits per search page
@@ -96,8 +96,9 @@ def create_app(index_dir: str | Path, *, page_size: int = PAGE_SIZE) -> Flask:
                 abort(404, f"no quotations of {name!r} in the index: search for the name")
             # The person named, where the index knows the name as written; the others it may mean are links.
             who = next((c for c in counts if c.speaker.casefold() == name.casefold()), counts[0])
-            latest = catalog.latest_quotes([speaker_key(who.speaker) or ""], LATEST)
-        line = timeline(speaker=who.speaker, by=by, index_dir=_dir())
+            rows = catalog.speaker_quotations([speaker_key(who.speaker) or ""])  # read once, for both below
+            latest = catalog.latest_quotes(rows, LATEST)
+        line = tally(first_printed(rows), by, speaker=who.speaker)
         return render_template("speaker.html", name=who.speaker, who=who, others=[c for c in counts if c is not who],
                                timeline=line, latest=latest)
 
