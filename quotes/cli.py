@@ -19,9 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 import quotes
 from quotes import clirender as render
@@ -36,8 +33,9 @@ from quotes.paths import INDEX_ENV_VAR
 if TYPE_CHECKING:
     pass
 
-# The indexing modules (and rich's progress bar) are imported by the commands that index or extract, not
-# at start-up: `quotes search` should pay only for what a search uses (docs/benchmarks.md).
+# The indexing modules (and rich's progress bar) are imported by the commands that index or extract, and
+# rich's tables by the functions that draw one (a pipe gets plain lines), not at start-up: `quotes search`
+# should pay only for what a search uses (docs/benchmarks.md).
 
 DEFAULT_CORPUS = "seeds"
 QUOTE_COLUMNS = ("id", "text", "speaker", "speaker_mention", "cue", "kind", "rule", "confidence", "article_id",
@@ -146,7 +144,7 @@ def index_cmd(
                    f"{report.quotes_added} quotes added, {report.quotes_removed} removed ({report.seconds:.1f}s)")
     if report.skipped:
         note(render.skipped_line(report.skipped))
-    if not report.read:
+    if not report.read and not report.removed:  # (a pruning run of a folder emptied on purpose did its work)
         fail(render.nothing_read(paths, report))
 
 
@@ -193,6 +191,8 @@ def search_cmd(
     as_json: AsJson = False,
     as_csv: AsCsv = False,
     as_tsv: AsTsv = False,
+    exact_total: Annotated[bool, typer.Option(
+        "--exact-total", help="Count every matching quotation (else: exact up to 10,000).")] = False,
 ) -> None:
     """Find the quotations that match a query, best (or newest) first; matched words are marked.
 
@@ -219,7 +219,7 @@ def search_cmd(
         return
     with _reported():
         results = search_api.find(searched, index_dir=index_dir, sort=sort.value, limit=limit, page=page,
-                                  **filters)
+                                  exact_total=exact_total, **filters)
     for line in render.search_notes(results, speaker):
         note(line)
     summary = render.page_summary(results, query, filters)
@@ -231,11 +231,11 @@ def search_cmd(
             for hit in results.hits:
                 write_line(render.hit_line(hit))
     else:
-        table = Table("id", "quote", "speaker", "outlet", "date", title=summary)
+        table = render.new_table("id", "quote", "speaker", "outlet", "date", title=summary)
         for hit in results.hits:
             render.add_row(table, hit.id[:SHORT_ID], render.marked(hit.highlights), hit.quote.speaker or "?",
                            render.outlet(hit), hit.published or "")
-        Console().print(table)
+        render.draw(table)
     if not results.total:
         raise typer.Exit(1)
 
@@ -276,7 +276,7 @@ def extract_cmd(
     else:
         for e in extracted:
             if e.records:
-                Console().print(render.extracted_table(e))
+                render.draw(render.extracted_table(e))
     empty = [render.where(e) for e in extracted if not e.records]
     if empty and not several:
         note(f"no quotations in {empty[0]}")
@@ -328,16 +328,16 @@ def show_cmd(
                    SHOW_COLUMNS, fmt)
     elif fmt == "plain":
         for key, value in render.details_rows(shown):
-            text = value.plain if isinstance(value, Text) else value
+            text = value if isinstance(value, str) else value.plain
             for line in text.splitlines() if key == "also in" else [text]:  # an article a line
                 write_line(f"{key}: {one_line(line)}")
         cli_workbench.print_variants(found, plain=True)
     else:
-        table = Table("", "", show_header=False, title=f"quote {shown.record.id}")
+        table = render.new_table("", "", show_header=False, title=f"quote {shown.record.id}")
         for key, value in render.details_rows(shown):
             if key != "url":
                 render.add_row(table, key, value)
-        Console().print(table)
+        render.draw(table)
         if shown.record.url:  # a URL is printed whole, never folded into the table's column
             write_line(f"url: {shown.record.url}")
         cli_workbench.print_variants(found)
@@ -362,10 +362,10 @@ def stats_cmd(index_dir: IndexDir = None, as_json: AsJson = False, as_csv: AsCsv
         for key, value in [("index", row["index_dir"]), *pairs]:
             write_line(f"{key}: {value}")
         return
-    table = Table("", "", show_header=False, title=f"index {stats.index_dir}/")
+    table = render.new_table("", "", show_header=False, title=f"index {stats.index_dir}/")
     for key, value in pairs:
         render.add_row(table, key, value)
-    Console().print(table)
+    render.draw(table)
 
 
 @app.command("evaluate")
@@ -388,16 +388,16 @@ def evaluate_cmd(
     if as_json:
         write_rows([{**metrics, "rules": result.table("rules"), "confidence": result.table("bands")}], (), "json")
         return
-    console = Console()
-    table = Table("figure", "value", title=f"{gold}")
+    table = render.new_table("figure", "value", title=f"{gold}")
     for key, value in metrics.items():
         render.add_row(table, key, "" if value is None else str(value))
-    console.print(table)
+    render.draw(table)
     for key, title in (("rules", "speaker accuracy by rule"), ("bands", "speaker accuracy by confidence")):
-        breakdown = Table("rule" if key == "rules" else "confidence", "quotations", "speaker right", title=title)
+        breakdown = render.new_table("rule" if key == "rules" else "confidence", "quotations", "speaker right",
+                                     title=title)
         for name, n, share in result.table(key):
             render.add_row(breakdown, name, str(n), f"{share:.3f}")
-        console.print(breakdown)
+        render.draw(breakdown)
 
 
 # verify, timeline and serve (#11) live in their own module, registered here

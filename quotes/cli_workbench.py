@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
+from quotes import clirender as render
 from quotes.clierrors import fail
 from quotes.cliformat import MACHINE, one_line, write_line, write_rows
 from quotes.paths import INDEX_ENV_VAR
@@ -84,9 +82,9 @@ def verify_cmd(
         for key, value in lines:
             write_line(f"{key}: {one_line(value)}")
     else:
-        console = Console()
-        for key, value in lines:
-            console.print(Text(f"{key}: ", style="bold") + Text(value))
+        from rich.text import Text  # rich only where a table is drawn (quotes/clirender.py)
+
+        render.draw(*(Text(f"{key}: ", style="bold") + Text(value) for key, value in lines))
     for m in result.matches:
         first = m.first_printed
         rows = [("part", str(m.part + 1) if len(result.parts) > 1 else ""), ("quote", m.quote_id),
@@ -101,11 +99,11 @@ def verify_cmd(
                 if value:
                     write_line(f"  {key}: {one_line(value)}")
             continue
-        table = Table("", "", show_header=False)
+        table = render.new_table("", "", show_header=False)
         for key, value in rows:
             if value:
-                table.add_row(Text(key), Text(value))
-        Console().print(table)
+                render.add_row(table, key, value)
+        render.draw(table)
 
 
 def timeline_cmd(
@@ -145,10 +143,12 @@ def timeline_cmd(
         for b, bar in bars:
             write_line(f"{b.period}\t{b.count}\t{bar}")
         return
-    table = Table("period", "quotations", "", title=title)
+    from rich.text import Text
+
+    table = render.new_table("period", "quotations", "", title=title)
     for b, bar in bars:
-        table.add_row(Text(b.period), Text(str(b.count)), Text(bar, style="cyan" if b.start else "dim"))
-    Console().print(table)
+        render.add_row(table, b.period, str(b.count), Text(bar, style="cyan" if b.start else "dim"))
+    render.draw(table)
 
 
 def serve_cmd(
@@ -212,8 +212,8 @@ def print_variants(found: tuple, *, plain: bool = False) -> None:
         for row in rows:
             write_line("variant: " + " | ".join(one_line(x) for x in row))
         return
-    table = Table("id", "speaker", "first printed", "similar", "diff ([-this quotation's-] {+variant's+})",
+    table = render.new_table("id", "speaker", "first printed", "similar", "diff ([-this quotation's-] {+variant's+})",
                   title=f"{len(found)} variant{'' if len(found) == 1 else 's'}: the same quotation in other words")
     for row in rows:
-        table.add_row(*(Text(x) for x in row))
-    Console().print(table)
+        render.add_row(table, *row)
+    render.draw(table)

@@ -2,6 +2,8 @@
 person at a terminal) or plain lines (for a pipe), their summaries and notes, and the progress bar of a run.
 
 Generic output (choosing the format, JSON Lines, CSV, TSV) is quotes.cliformat; only the CLI imports this.
+Rich is imported by the functions that draw, not with this module: a search sent to a pipe prints plain
+lines and should not pay for loading it (20 ms).
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from quotes import search as search_api
 from quotes.cliformat import MACHINE, note, one_line, write_line, write_rows
 
 if TYPE_CHECKING:
+    from rich.table import Table
+    from rich.text import Text
+
     from quotes.indexer import Extracted, IndexReport, Progress
 
 SHORT_ID = 8  # characters of a quote id shown in tables; `quotes show` takes any unique prefix
@@ -96,7 +97,7 @@ def _relative(path: str) -> str:
 def extracted_table(e: Extracted) -> Table:
     title = f"{len(e.records)} quote{'' if len(e.records) == 1 else 's'} in {where(e)}" + (
         f" ({e.article.title})" if e.article.title else "")
-    table = Table("speaker", "mention", "cue", "kind", "rule", "quote", title=title)
+    table = new_table("speaker", "mention", "cue", "kind", "rule", "quote", title=title)
     for r in e.records:
         q = r.quote
         add_row(table, q.speaker or "?", q.speaker_mention or "", q.cue or "", q.kind, q.rule, q.text)
@@ -110,6 +111,7 @@ def progress_bar(enabled: bool) -> Iterator[Progress | None]:
 
     Only on a terminal: a log file or a pipe gets the errors and the summary, not the bar's redraws.
     """
+    from rich.console import Console
     from rich.progress import BarColumn, TaskProgressColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
     from rich.progress import Progress as ProgressBar
 
@@ -142,8 +144,23 @@ def _megabytes(done: int, total: int | None) -> str:
     return f"{done / 1e6:.1f}" + (f" of {total / 1e6:.1f}" if total is not None else "") + " MB"
 
 
+def new_table(*columns: str, **options: Any) -> Table:
+    from rich.table import Table
+
+    return Table(*columns, **options)
+
+
+def draw(*renderables: Any) -> None:
+    """Print tables (or any of rich's renderables) on stdout."""
+    from rich.console import Console
+
+    Console().print(*renderables)
+
+
 def add_row(table: Table, *cells: str | Text) -> None:
     """Add a row whose strings are shown as they are: never read as rich markup ("[the CEO]")."""
+    from rich.text import Text
+
     table.add_row(*(c if isinstance(c, Text) else Text(c) for c in cells))
 
 
@@ -163,13 +180,16 @@ def described(n: int, query: str | None, filters: dict[str, Any]) -> str:
 
 
 def page_summary(results: search_api.Results, query: str | None, filters: dict[str, Any]) -> str:
-    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all."""
-    found = described(results.total, results.searched if query is not None else None, filters)
+    """"7 quotations for 'tax', 4-6 (page 2 of 3)"; the count alone where one page holds them all; "more
+    than 10000 quotations for 'trump', 1-10 (page 1 of 1000+)" where they were not all counted."""
+    more = "" if results.total_exact else "more than "
+    found = more + described(results.total, results.searched if query is not None else None, filters)
     if results.total and not results.hits:
         return f"{found}; page {results.page} is past the last page ({results.pages})"
     first = (results.page - 1) * results.limit
-    if results.total > len(results.hits):
-        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {results.pages})"
+    if results.total > len(results.hits) or more:
+        pages = f"{results.pages}" + ("+" if more else "")
+        return f"{found}, {first + 1}-{first + len(results.hits)} (page {results.page} of {pages})"
     return found
 
 
@@ -181,14 +201,16 @@ def print_speakers(counts: list[search_api.SpeakerCount], fmt: str, title: str) 
         for c in counts:
             write_line(f"{c.count}\t{c.speaker}" + (f" (also {', '.join(c.forms)})" if c.forms else ""))
     else:
-        table = Table("speaker", "quotations", "other forms", title=title)
+        table = new_table("speaker", "quotations", "other forms", title=title)
         for c in counts:
             add_row(table, c.speaker, str(c.count), ", ".join(c.forms))
-        Console().print(table)
+        draw(table)
 
 
 def marked(snippet: str) -> Text:
     """A snippet with its «matches» shown in bold (the marks dropped), markup-safe."""
+    from rich.text import Text
+
     text = Text()
     for i, part in enumerate(snippet.replace("»", "«").split("«")):
         text.append(part, style="bold yellow" if i % 2 else "")
@@ -197,6 +219,8 @@ def marked(snippet: str) -> Text:
 
 def details_rows(shown: search_api.Shown) -> list[tuple[str, str | Text]]:
     """What `quotes show` prints, as (label, value): the paragraph with the quotation and mention marked."""
+    from rich.text import Text
+
     record = shown.record
     q = record.quote
     paragraph = None

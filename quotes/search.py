@@ -17,12 +17,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from quotes import index
 from quotes.index import QuerySyntaxError
 from quotes.model import Quote, QuotesError
-from quotes.paths import resolve_index_dir
+from quotes.paths import catalog_path, resolve_index_dir
 from quotes.store import ArticleQuote, Catalog, Occurrence, SpeakerCount, Stats, text_key
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ class Hit:
 class Results:
     """One page of answers to a query.
 
-    `total` counts every matching quotation (not only this page). `suggestion` is the query with misspelt
+    `total` counts every matching quotation (not only this page), exactly up to 10,000
+    (quotes.index.EXACT_TOTAL_UP_TO); beyond, unless `find` was asked for an exact total, `total` is 10,000
+    and `total_exact` False: "more than 10,000". `suggestion` is the query with misspelt
     words corrected where the query found few or no quotations and indexed words are close; when it found
     none, the hits are those of the suggestion and `corrected` is True. `partial`: no quotation holds every
     word of the query (and no spelling helped), so the hits hold most of them, those holding most first.
@@ -99,9 +102,11 @@ class Results:
     unknown_speaker: bool = False
     speaker_suggestions: tuple[str, ...] = ()
     unsearchable: int = 0
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
+        """How many pages the total makes (at least: more where `total_exact` is False)."""
         return max(1, -(-self.total // self.limit))
 
     @property
@@ -128,7 +133,7 @@ class Shown:
 def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, publisher: str | None = None,
          since: str | None = None, until: str | None = None, kind: str | None = None,
          article: str | None = None, sort: str = "relevance", limit: int = 10, page: int = 1,
-         correct: bool = True) -> Results:
+         correct: bool = True, exact_total: bool = False) -> Results:
     """Page `page` (from 1) of the quotations that answer `query`, `limit` per page, best (or newest) first.
 
     `query`: words (all must occur, in the quotation or its speaker's name, stemmed: "initiatives" finds
@@ -140,7 +145,8 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     Masayoshi Son's quotes), any case; `publisher` all of its words; `since`/`until` an ISO date, month or
     year (inclusive); `kind` "direct" or "partial"; `article` an article id. `sort` is "relevance" or
     "date" (newest first). With `correct`, a query that finds nothing is searched again spelt as the
-    closest indexed words (see Results). Raises NoIndexError where `index_dir` holds no index.
+    closest indexed words (see Results). With `exact_total`, quotations are counted beyond 10,000.
+    Raises NoIndexError where `index_dir` holds no index.
     """
     if limit < 1 or page < 1:
         raise QuotesError(f"limit and page must be at least 1, not {limit} and {page}")
@@ -149,12 +155,13 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     path = resolve_index_dir(index_dir)
     with Catalog(path) as catalog:
         filters = _filters(catalog, speaker, publisher, since, until, kind, article)
-        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit)
+        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit,
+                             exact_total=exact_total)
         suggestion = index.suggest(path, query) if found.total < FEW_HITS or found.partial else None
         corrected = False
         if suggestion and (found.total == 0 or found.partial) and correct:
             respelt = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
-                                   offset=(page - 1) * limit)
+                                   offset=(page - 1) * limit, exact_total=exact_total)
             if respelt.total and not respelt.partial or not found.total:  # better than what was found
                 found, corrected = respelt, True
             elif found.partial:  # respelt, the words are still not all in one quotation: no help
@@ -164,11 +171,36 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
         occurrences = catalog.occurrences(keys.values())
         unknown = bool(speaker and not found.total and not filters.speaker_keys and not _speaks(catalog, speaker))
         close = _close_speakers(catalog, speaker) if unknown and speaker else ()
-        unsearchable = 0 if found.indexed is None else max(0, catalog.quote_count() - found.indexed)
+        unsearchable = 0 if found.indexed is None else max(0, _quote_count(catalog, path) - found.indexed)
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
     hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)
     return Results(query, hits, found.total, page, limit, suggestion, corrected, found.partial, unknown, close,
-                   unsearchable)
+                   unsearchable, found.total_exact)
+
+
+# The catalog's number of quotes, by catalog, with the stamp of its files when counted: counting takes a
+# scan of an index of the quotes table (10 ms on 100,000 quotations), more than a search of a rare word.
+_quote_counts: dict[Path, tuple[tuple[Any, ...], int]] = {}
+# The first bytes of SQLite's write-ahead-log index (the -shm file): its header, whose change counter
+# (iChange) every committed transaction increments (sqlite.org/walformat.html, "The WAL-Index Header").
+WAL_INDEX_HEADER = 48
+
+
+def _quote_count(catalog: Catalog, index_dir: Path) -> int:
+    """catalog.quote_count(), counted again only when the catalog may have changed: the database file's
+    time and size (a checkpoint writes it) and the WAL index header (every commit changes it), read while
+    the catalog is open."""
+    db = catalog_path(index_dir)
+    try:
+        st = os.stat(db)
+        with open(db.with_name(db.name + "-shm"), "rb") as shm:
+            stamp: tuple[Any, ...] = (st.st_mtime_ns, st.st_size, st.st_ino, shm.read(WAL_INDEX_HEADER))
+    except OSError:
+        return catalog.quote_count()
+    known = _quote_counts.get(index_dir)
+    if known is None or known[0] != stamp:
+        known = _quote_counts[index_dir] = (stamp, catalog.quote_count())
+    return known[1]
 
 
 def search(query: str, *, index_dir: PathArg = None, speaker: str | None = None, limit: int = 10,

@@ -183,6 +183,17 @@ def test_index_exits_1_when_no_input_could_be_read(tmp_path):
     assert result.exit_code == 1 and "error: no article found in" in result.stderr
 
 
+def test_pruning_a_folder_emptied_on_purpose_is_no_failure(tmp_path):
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text('"Taxes will fall," Ann Lee said.', encoding="utf-8")
+    assert run("index", str(news), "--index-dir", str(tmp_path / "ix")).exit_code == 0
+    (news / "a.txt").unlink()
+    result = run("index", str(news), "--prune", "--index-dir", str(tmp_path / "ix"))
+    assert result.exit_code == 0, result.output
+    assert "1 removed" in result.stdout
+
+
 def test_a_run_that_skipped_some_files_exits_0_counting_its_failures(tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "good.txt").write_text('"Taxes will fall," Ann Lee said.', encoding="utf-8")

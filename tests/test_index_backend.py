@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterable
 
 import pytest
@@ -86,3 +89,46 @@ def test_whoosh_is_the_default_backend(tmp_path, monkeypatch, url, backend):
 def test_an_unknown_backend_is_named_with_the_known_ones(tmp_path, url):
     with pytest.raises(QuotesError, match=r"unknown search backend .*: use one of whoosh:"):
         open_backend(tmp_path, url)
+
+
+def test_quotations_the_index_lacks_are_counted_again_after_each_commit(tmp_path):
+    """search.py keeps the catalog's count of quotes between searches of one process, until a commit."""
+    quotes = [Quote(t, TEXT.index(t), TEXT.index(t) + len(t), who, None, None, None, "said", "direct", "t", 0.9)
+              for t, who in (("Taxes will fall,", "Theresa May"), ("Stargate is late,", "Masayoshi Son"))]
+    with Catalog(tmp_path, create=True) as catalog:
+        catalog.upsert_article(Article("a1", TEXT), quotes[:1])
+        index.build(tmp_path, catalog.all_quotes())
+    assert find("taxes", index_dir=tmp_path).unsearchable == 0
+    assert find("taxes", index_dir=tmp_path).unsearchable == 0  # counted once, then kept
+    for n, article in enumerate(("a2", "a3"), start=1):  # the catalog grows; the search index does not
+        with Catalog(tmp_path) as catalog:
+            catalog.upsert_article(Article(article, TEXT), quotes[1:])
+        assert find("taxes", index_dir=tmp_path).unsearchable == n
+
+
+NOT_FOR_A_SEARCH = ("urllib.request", "http.client", "ssl", "email", "asyncio", "cached_property", "rich.table",
+                    "rich.console", "quotes.indexer", "quotes.index.whoosh.writing", "nltk")
+
+
+def test_a_piped_search_imports_no_network_tls_or_table_module(tmp_path):
+    quotes = [Quote("Taxes will fall,", 1, 17, "Theresa May", None, None, None, "said", "direct", "t", 0.9)]
+    with Catalog(tmp_path, create=True) as catalog:
+        catalog.upsert_article(Article("a1", TEXT), quotes)
+        index.build(tmp_path, catalog.all_quotes())
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "quotes", "search", "taxes", "--index-dir",
+                          str(tmp_path)], capture_output=True, text=True, check=False,
+                         env={k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")})
+    assert run.returncode == 0 and "Taxes will fall" in run.stdout
+    imported = {line.split("|")[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time")}
+    assert "whoosh.index" in imported and "typer" in imported  # (what importtime lists is what was imported)
+    assert sorted(m for m in imported if any(m == n or m.startswith(n + ".") for n in NOT_FOR_A_SEARCH)) == []
+
+
+def test_the_stand_ins_whoosh_was_imported_with_are_gone():
+    """As the `quotes` command imports it (no NLTK, which would import urllib.request first)."""
+    code = ("import sys; sys.argv[0] = 'quotes'; "
+            "import quotes.index.whoosh, urllib.request, cached_property, whoosh.compat; "
+            "print(urllib.request.urlopen.__module__, cached_property.cached_property.__module__, "
+            "whoosh.compat.urlretrieve.__module__)")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["urllib.request", "cached_property", "quotes.index.whoosh"]

@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from whoosh import columns, matching, multiproc, writing
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
-from whoosh.filedb.structfile import BufferFile
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
@@ -105,14 +104,37 @@ def posting_ids(reader: Any, fieldname: str, text: Any) -> list[int]:
     return ids
 
 
-def in_memory(column: Any) -> None:
-    """Read a column of byte strings whole, so that its values are sliced from memory (others left as is).
+def in_memory(column: Any) -> Any:
+    """A column of byte strings read whole, its values sliced from memory (another column as it is).
 
-    Public equivalent: the column reader as it is, a seek and a read per value.
+    Public equivalent: the column reader as it is, a seek and a read per value (1.5 µs).
     """
-    if type(column) is columns.VarBytesColumn.Reader:
-        column._dbfile = BufferFile(column._dbfile.get(column._basepos, column._length))
-        column._basepos = 0
+    if type(column) is not columns.VarBytesColumn.Reader:
+        return column
+    data = column._dbfile.get(column._basepos, column._length)
+    return SlicedColumn(data, column._offsets, column._lengths)
+
+
+class SlicedColumn:
+    """The values of a column of byte strings, sliced from its bytes in memory (0.2 µs a value)."""
+
+    __slots__ = ("_data", "_offsets", "_lengths")
+
+    def __init__(self, data: bytes, offsets: Sequence[int], lengths: Sequence[int]) -> None:
+        self._data, self._offsets, self._lengths = data, offsets, lengths
+
+    def __getitem__(self, docnum: int) -> bytes:
+        length = self._lengths[docnum]
+        if not length:
+            return b""
+        start = self._offsets[docnum]
+        return self._data[start:start + length]
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return (self[d] for d in range(len(self._lengths)))
 
 
 def stemmer(stem_filter: Any) -> Callable[[str], str]:
@@ -135,3 +157,49 @@ class PhraseAt(SpanNear2.SpanNear2Matcher):
 
     def copy(self) -> PhraseAt:
         return PhraseAt([m.copy() for m in self.ms], self.docs, self.only)
+
+
+def leaf_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]] | None:
+    """The (document numbers, weights) of each block of a term's postings, from its matcher at its start,
+    each block's data read once (None for a matcher of another kind: a segment with deletions wraps it).
+
+    Public equivalent: `matcher.id()`, `matcher.weight()` and `matcher.next()` for each posting.
+    """
+    if type(matcher) is not W3LeafMatcher:
+        return None
+
+    def blocks() -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+        m = matcher
+        while m.is_active():
+            if m._ids is None:
+                m._read_ids()
+            if m._weights is None:
+                m._read_weights()
+            yield m._ids[m._i:], m._weights[m._i:]
+            m._next_block()
+
+    return blocks()
+
+
+def held_lengths(reader: Any, field: str) -> bytes | None:
+    """The length bytes of a field in a segment's reader as hold_lengths keeps them (None: not held, or the
+    field has none). Public equivalent: `reader.doc_field_length(docnum, field)` for each document."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if not isinstance(perdoc, W3PerDocReader):
+        return None
+    held = perdoc._readers.get(_lenfield(field))
+    return held if isinstance(held, bytes) else None
+
+
+def leaf_field(matcher: Any) -> str | None:
+    """The field of a term's postings matcher (None for a matcher of another kind)."""
+    term = getattr(matcher, "_term", None) if type(matcher) is W3LeafMatcher else None
+    return term[0] if term else None
+
+
+def posting_size(matcher: Any) -> int | None:
+    """The size in bytes of a term's postings (None for a matcher of another kind): how long it is to read."""
+    if type(matcher) is not W3LeafMatcher:
+        return None
+    length = matcher._length
+    return int(length[0] if isinstance(length, tuple) else length)  # a tuple in whoosh-reloaded 2.7.5

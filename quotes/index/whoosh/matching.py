@@ -1,24 +1,18 @@
-"""Searching a Whoosh index: matching, scoring, ranking and grouping one quotation's printings."""
+"""Matching in a Whoosh index: the documents a query matches, found with set operations on postings, and
+the matchers of phrases that look up their word pairs first."""
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh import matching, query
 
-from quotes.index.records import SORTS, Filters, IndexHit, IndexPage
-from quotes.index.whoosh.filtering import filtered, kept
 from quotes.index.whoosh.internals import PhraseAt, posting_ids
-from quotes.index.whoosh.parsing import clauses, exact, expand_fuzzy, is_everything, parse
-from quotes.index.whoosh.reading import Opened, open_index, reads_index
+from quotes.index.whoosh.parsing import expand_fuzzy, parse
+from quotes.index.whoosh.reading import Opened
 from quotes.index.whoosh.schema import PAIR_FIELDS
-from quotes.index.whoosh.snippets import snippet
-from quotes.model import QuotesError
 
 
 def prepared(opened: Opened, text: str) -> query.Query:
@@ -26,156 +20,66 @@ def prepared(opened: Opened, text: str) -> query.Query:
     return paired(expand_fuzzy(parse(text, opened.searcher.schema), opened))
 
 
-@reads_index
-def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: str = "relevance",
-           limit: int = 10, offset: int = 0, exact_total: bool = False) -> IndexPage:
-    """Quotations matching a query (see `parse`), one hit per quotation, `limit` of them from `offset`.
+def matching_docs(searcher: Any, q: query.Query) -> list[int]:
+    """The document numbers a query matches, unscored, in order.
 
-    Documents sharing a `text_key` (one quotation printed by several articles) are one hit, ranked as the
-    best of them. By relevance (BM25F) the hit is the first printing among those that match; by date
-    (newest first, then by relevance) it is the newest.
-
-    Where no quotation holds every word of a query of words (a sentence pasted with words around the
-    quotation), the quotations holding most of them are the hits, those holding most first, and the page
-    says `partial`. A query with NOT means it, and gets no such fallback. By relevance, a quotation whose
-    words are those of the query, or of a quotation in it (“…,” she said), comes first: pasted, a
-    quotation is its own first hit, whatever the longer ones that repeat its words.
+    Words, their unions and intersections, NOT and two-word phrases are sets of postings combined with
+    set operations (a term's postings read a block at a time): whoosh's matchers would step through every
+    posting in Python, three calls each. A longer phrase reads word positions only in the documents that
+    hold all of its pairs; anything else is walked by its own matcher.
     """
-    opened = open_index(index_dir)
-    q = prepared(opened, text)
-    if sort not in SORTS:
-        raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-    same = exact(text)
-    page = _search(opened, q, filters, sort, limit, offset, same=same)
-    parts = [] if page.total else clauses(q)
-    if len(parts) > 1:
-        most = _search(opened, query.Or(parts), filters, sort, limit, offset, most_of=parts, same=same)
-        if most.total:
-            page = replace(most, partial=True)
-    return replace(page, indexed=opened.searcher.doc_count())
-
-
-def _search(opened: Opened, q: query.Query, filters: Filters | None, sort: str, limit: int, offset: int,
-            most_of: list[query.Query] | None = None, same: query.Query | None = None) -> IndexPage:
-    """One page of the matches of a prepared query; with `most_of`, those matching most of these parts
-    first, then by relevance; the matches of `same` (the query's own words) before all."""
-    full, keep = filtered(q, filters), kept(opened, filters)
-    found: dict[int, tuple[float, list[Any]]] | None  # docnum -> score, matched terms
-    if keep and not is_everything(q):
-        # Filters that columns can test: the query's matches are listed unscored and tested, and only
-        # those kept are scored, with the filters' clauses (which also settle what the test let pass).
-        found = visit(opened.searcher, full, [d for d in _docs(opened.searcher, q) if keep(d)])
-        ranked = sorted(((score, d) for d, (score, _) in found.items()), key=lambda r: (-r[0], r[1]))
-    else:  # one walk, every match scored and ranked (a phrase costs more to walk than to score)
-        # The matched terms are recorded during the walk only for a query on positions (a phrase), whose
-        # matcher would walk again to find them; for others the hits shown alone are visited below.
-        positional = _positional(q)
-        collector = opened.searcher.collector(limit=None, terms=positional)
-        opened.searcher.search_with_collector(full, collector, context=_scoring(opened.searcher))
-        results = collector.results()
-        ranked = [(score, d) for score, d in results.top_n if not keep or keep(d)]  # best first
-        found = {d: (score, results.docterms.get(d, [])) for score, d in ranked} if positional else None
-    if most_of:
-        held = Counter(d for part in most_of for d in set(_docs(opened.searcher, part)))
-        ranked.sort(key=lambda r: (-held[r[1]], -r[0], r[1]))
-    if same is not None and ranked:
-        first = set(_docs(opened.searcher, same))
-        if first:
-            ranked.sort(key=lambda r: r[1] not in first)  # stable: the rest keep their order
-    if sort == "date":  # newest first; sorted() is stable, so one day's hits stay best first
-        dates = opened.column("published")
-        ranked.sort(key=lambda r: dates[r[1]], reverse=True)  # undated (b"") last
-    keys = opened.column("text_key")
-    groups: dict[bytes | int, list[int]] = {}  # text_key -> its documents, first in `ranked` first
-    for _, docnum in ranked:
-        groups.setdefault(keys[docnum] or docnum, []).append(docnum)
-    shown = []
-    for docnums in list(groups.values())[offset:offset + limit]:
-        if sort == "relevance" and len(docnums) > 1:  # show the first printing (as `occurrences` are ordered)
-            dates = opened.column("published")
-            docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
-        shown.append(docnums[0])
-    if found is None:
-        found = visit(opened.searcher, full, shown)
-    hits = []
-    for docnum in shown:
-        stored, (score, terms) = opened.searcher.stored_fields(docnum), found[docnum]
-        hits.append(IndexHit(stored["id"], float(score), snippet(stored["text"], terms)))
-    return IndexPage(hits, len(groups))
-
-
-@reads_index
-def count_speakers(index_dir: Path, text: str, *, filters: Filters | None = None) -> dict[str, int]:
-    """How many quotations (not documents: see `search`) matching the query each canonical speaker has."""
-    opened = open_index(index_dir)
-    q = prepared(opened, text)
-    results = opened.searcher.search(filtered(q, filters), limit=None, scored=False)
-    keys, speakers = opened.column("text_key"), opened.column("speaker_key")
-    keep = kept(opened, filters)
-    quotations: dict[bytes, set[bytes]] = defaultdict(set)
-    for docnum in results.docs():
-        if speakers[docnum] and (not keep or keep(docnum)):
-            quotations[speakers[docnum]].add(keys[docnum])
-    counts = {s.decode("utf-8"): len(k) for s, k in quotations.items()}
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def visit(searcher: Any, q: query.Query, docnums: Iterable[int]) -> dict[int, tuple[float, list[Any]]]:
-    """The score and matched (field, term) pairs of each of these documents that the query matches, as
-    whoosh's search with `terms=True` finds them; the others are left out.
-
-    The query's matcher is moved to each document in turn (`skip_to`): the cost is that of the
-    documents asked for, not of every document the query matches.
-    """
-    wanted = sorted(set(docnums))
-    found: dict[int, tuple[float, list[Any]]] = {}
-    context = _scoring(searcher)
+    found: list[int] = []
     for sub, offset in searcher.leaf_searchers():
-        here = [d - offset for d in wanted if offset <= d < offset + sub.doc_count_all()]
-        if not here:
-            continue
-        matcher = q.matcher(sub, context)
-        leaves = list(matcher.term_matchers())
-        for docnum in here:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-            if matcher.id() == docnum:
-                terms = [leaf.term() for leaf in leaves if leaf.is_active() and leaf.id() == docnum]
-                found[docnum + offset] = (float(matcher.score()), terms)
+        found.extend(sorted(d + offset for d in _leaf_docs(sub, q)))
     return found
 
 
-def _docs(searcher: Any, q: query.Query) -> list[int]:
-    """The document numbers a query matches, unscored, in order.
+def _leaf_docs(searcher: Any, q: query.Query) -> set[int]:
+    """The documents of one segment (`searcher` of one leaf) that a query matches."""
+    reader = searcher.reader()
+    kind = type(q)
+    if kind is query.Term:
+        if (q.fieldname, q.text) not in reader:
+            return set()
+        return set(posting_ids(reader, q.fieldname, q.text))
+    if kind is query.Or and not q.minmatch:
+        return set().union(*(_leaf_docs(searcher, sub) for sub in q.subqueries))
+    if kind is query.And:
+        positive = [sub for sub in q.subqueries if type(sub) is not query.Not]
+        negative = [sub.query for sub in q.subqueries if type(sub) is query.Not]
+        if positive:
+            docs = _intersection(searcher, positive)
+            for sub in negative:
+                if docs:
+                    docs -= _leaf_docs(searcher, sub)
+            return docs
+    if kind is query.AndNot:
+        docs = _leaf_docs(searcher, q.a)
+        return docs - _leaf_docs(searcher, q.b) if docs else docs
+    if kind is query.AndMaybe:
+        return _leaf_docs(searcher, q.a)
+    if kind is query.Require:
+        return _intersection(searcher, [q.a, q.b])
+    if kind is query.ConstantScoreQuery:
+        return _leaf_docs(searcher, q.child)
+    if q is query.NullQuery or kind is type(query.NullQuery):
+        return set()
+    if kind is PairedPhrase and q.paired() and len(q.plain_words()) == 2:
+        return q.pair_docs(reader)  # a document holding the pair holds the phrase
+    return set(q.matcher(searcher, searcher.boolean_context()).all_ids())
 
-    A word (a term per search field) or a fuzzy word's terms are a union of postings: read one term at a
-    time into a set, as whoosh's union matcher steps through them all in Python at twice the cost.
-    """
-    if isinstance(q, query.Or) and not q.minmatch and all(isinstance(sub, query.Term) for sub in q.subqueries):
-        found: set[int] = set()
-        for sub, offset in searcher.leaf_searchers():
-            reader = sub.reader()
-            for term in q.subqueries:
-                if (term.fieldname, term.text) in reader:
-                    found.update(d + offset for d in posting_ids(reader, term.fieldname, term.text))
-        return sorted(found)
-    return list(searcher.docs_for_query(q))
 
-
-def _scoring(searcher: Any) -> Any:
-    """How a search walks and scores: as whoosh's search with `terms=True` does (and `search` did before
-    #4 took the terms only for the hits shown), where a ConstantScoreQuery is scored as its clause."""
-    return searcher.context(needs_current=True)
-
-
-def _positional(q: query.Query) -> bool:
-    """Whether a query holds a phrase (or another query on word positions)."""
-    if isinstance(q, PairedPhrase) and q.paired():  # moved to a document at the cost of its pairs
-        return False
-    return isinstance(q, (query.Phrase, query.Sequence, query.SpanQuery)) or any(
-        _positional(sub) for sub in q.children())
+def _intersection(searcher: Any, parts: list[query.Query]) -> set[int]:
+    """The documents every part matches; the parts whose sets are cheap (terms) first, the others tested
+    only where those left some."""
+    cheap = [sub for sub in parts if type(sub) in (query.Term, query.Or, query.And, query.ConstantScoreQuery)]
+    docs: set[int] | None = None
+    for sub in cheap + [sub for sub in parts if sub not in cheap]:
+        found = _leaf_docs(searcher, sub)
+        docs = found if docs is None else docs & found
+        if not docs:
+            return set()
+    return docs or set()
 
 
 def paired(q: query.Query) -> query.Query:
@@ -202,20 +106,30 @@ class PairedPhrase(query.Phrase):
         """Whether the pairs are looked up (else this is whoosh's phrase): no slop, two words or more."""
         return self.slop == 1 and len([w for w in self.words if w is not None]) >= 2
 
-    def matcher(self, searcher: Any, context: Any = None) -> Any:
-        words = [w for w in self.words if w is not None]
-        if not self.paired():
-            return super().matcher(searcher, context)
-        reader, field = searcher.reader(), PAIR_FIELDS[self.fieldname]
+    def plain_words(self) -> list[str]:
+        """The phrase's words, without the places of stop words left out."""
+        return [w for w in self.words if w is not None]
+
+    def pair_docs(self, reader: Any) -> set[int]:
+        """The documents of a segment (`reader`) that hold every pair of adjacent words of the phrase."""
+        words, field = self.plain_words(), PAIR_FIELDS[self.fieldname]
         pairs = sorted({f"{a} {b}".encode() for a, b in zip(words, words[1:], strict=False)},
                        key=lambda p: reader.doc_frequency(field, p))
         if not all((field, p) in reader for p in pairs):
-            return matching.NullMatcher()
-        docs = posting_ids(reader, field, pairs[0])
+            return set()
+        docs = set(posting_ids(reader, field, pairs[0]))
         for p in pairs[1:]:
             if not docs:
                 break
-            docs = sorted(set(docs).intersection(posting_ids(reader, field, p)))
+            docs.intersection_update(posting_ids(reader, field, p))
+        return docs
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        words = self.plain_words()
+        if not self.paired():
+            return super().matcher(searcher, context)
+        reader = searcher.reader()
+        docs = sorted(self.pair_docs(reader))
         if not docs:
             return matching.NullMatcher()
         terms = [query.Term(self.fieldname, w) for w in words]

@@ -95,6 +95,7 @@ class Opened:
         self.searcher = searcher
         self.stamp = stamp
         self._columns: dict[str, Any] = {}
+        self._whole: set[str] = set()  # the columns read whole into memory
         self._words: dict[tuple[str, str], list[str]] = {}  # (field, prefix) -> its words, sorted
 
     def terms_within(self, fieldname: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
@@ -115,8 +116,9 @@ class Opened:
 
         return list(find_all_matches(levenshtein_automaton(text, maxdist, prefix).to_dfa(), first_from))
 
-    def column(self, name: str) -> Any:
-        """A field's values by document number, as bytes (b"" where a document has none).
+    def column(self, name: str, *, whole: bool = False) -> Any:
+        """A field's values by document number, as bytes (b"" where a document has none); `whole`: read
+        into memory at once (as MEMORY_COLUMNS always are), for a reader of many of its values.
 
         Bytes, not the field's strings: decoding each value cost as much as reading it.
 
@@ -124,22 +126,32 @@ class Opened:
         that have no value in the field (an update of undated articles), so later documents would be
         read from the wrong segment or past its end.
         """
-        if name not in self._columns:
+        whole = whole or name in MEMORY_COLUMNS
+        if name not in self._columns or (whole and name not in self._whole):
             reader = self.searcher.reader()  # an index of no document has no columns, nor anything to read
             leaves = list(reader.leaf_readers()) if reader.doc_count_all() else []
             readers = [r.column_reader(name, translate=False) for r, _ in leaves]
-            if name in MEMORY_COLUMNS:
-                for column in readers:
-                    in_memory(column)
+            if whole:
+                readers = [in_memory(column) for column in readers]
+                self._whole.add(name)
             self._columns[name] = (readers[0] if len(readers) == 1 else {} if not readers else
                                    columns.MultiColumnReader(readers, [offset for _, offset in leaves]))
         return self._columns[name]
+
+    def key_docs(self, key: bytes) -> list[int]:
+        """The documents whose text_key is `key` (one quotation's printings), by their postings."""
+        text = key.decode("utf-8")
+        found: list[int] = []
+        for reader, offset in self.searcher.reader().leaf_readers():
+            if ("text_key", text) in reader:
+                found.extend(d + offset for d in reader.postings("text_key", text).all_ids())
+        return found
 
 
 # Columns read whole into memory when first used: a filter tests them for each match of the query, and
 # whoosh reads a value with a seek and a read (2 µs: 8 ms for the 4,000 matches of "people"). Each holds
 # a few bytes a document (1.5 MB for 100,000 dates, read in under a millisecond); the quotations'
-# text_key, ten times as big and read only for the matches of a search, is left on disk.
+# text_key, ten times as big, is read whole only by a search of many matches (to count its quotations).
 MEMORY_COLUMNS = ("published", "kind", "speaker_key")
 
 _opened: dict[Path, Opened] = {}
