@@ -61,14 +61,29 @@ def search(index_dir: Path, text: str, *, filters: Filters | None = None, sort: 
     up_to = None if exact_total else EXACT_TOTAL_UP_TO
     same = exact(text)
     first = set(matching_docs(opened.searcher, same)) if same is not None else set()
-    page = _page(opened, q, filters, sort, limit, offset, up_to, first=first)
-    parts = [] if page.total else clauses(q)
-    if len(parts) > 1:
-        held = Counter(d for part in parts for d in matching_docs(opened.searcher, part))
+    parts, held = clauses(q), None
+    if len(parts) >= MANY_PARTS:  # a pasted sentence: whether any quotation holds every word, first
+        held = _held(opened, parts)
+    page = IndexPage([], 0)
+    if held is None or max(held.values(), default=0) == len(parts):
+        page = _page(opened, q, filters, sort, limit, offset, up_to, first=first)
+    if not page.total and len(parts) > 1:
+        held = held if held is not None else _held(opened, parts)
         most = _page(opened, query.Or(parts), filters, sort, limit, offset, up_to, held=held, first=first)
         if most.total:
             page = replace(most, partial=True)
     return replace(page, indexed=opened.searcher.doc_count())
+
+
+# A query of this many words (or phrases) ANDed is a pasted sentence: which documents hold how many of them
+# is counted before the AND is run, which is skipped where no document holds them all (a sentence pasted
+# with words around its quotation): the AND's matchers cost as much as the fallback, for nothing.
+MANY_PARTS = 4
+
+
+def _held(opened: Opened, parts: list[query.Query]) -> Counter[int]:
+    """How many of the parts each document holds."""
+    return Counter(d for part in parts for d in matching_docs(opened.searcher, part))
 
 
 def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, limit: int, offset: int,
