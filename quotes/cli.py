@@ -312,14 +312,16 @@ def show_cmd(
     as_csv: AsCsv = False,
     as_tsv: AsTsv = False,
 ) -> None:
-    """Show one quotation: its speaker and why, its paragraph, its article and every other article printing it.
+    """Show one quotation: its speaker and why, its paragraph, its article and every other article printing it,
+    and its variants: the same quotation printed with other words, with the word diff.
 
     Example: quotes show 3f2a9c
     """
     fmt = _format(as_json, as_csv, as_tsv)
     with _reported():
         shown = search_api.show(quote_id, index_dir=index_dir)
-    row = shown.to_dict()
+        found = cli_workbench.variants_of(shown.record.id, index_dir)  # other wordings (#11)
+    row = {**shown.to_dict(), "variants": [v.to_dict() for v in found]}
     if fmt in MACHINE:
         write_rows([row if fmt == "json" else {**row, "occurrences": [o["article_id"] for o in row["occurrences"]]}],
                    SHOW_COLUMNS, fmt)
@@ -328,6 +330,7 @@ def show_cmd(
             text = value if isinstance(value, str) else value.plain
             for line in text.splitlines() if key == "also in" else [text]:  # an article a line
                 write_line(f"{key}: {one_line(line)}")
+        cli_workbench.print_variants(found, plain=True)
     else:
         table = render.new_table("", "", show_header=False, title=f"quote {shown.record.id}")
         for key, value in render.details_rows(shown):
@@ -336,6 +339,7 @@ def show_cmd(
         render.draw(table)
         if shown.record.url:  # a URL is printed whole, never folded into the table's column
             write_line(f"url: {shown.record.url}")
+        cli_workbench.print_variants(found)
 
 
 @app.command("stats")
@@ -393,6 +397,12 @@ def evaluate_cmd(
         for name, n, share in result.table(key):
             render.add_row(breakdown, name, str(n), f"{share:.3f}")
         render.draw(breakdown)
+
+
+# verify, timeline and serve (#11) live in their own module, registered here
+from quotes import cli_workbench  # noqa: E402
+
+cli_workbench.register(app)
 
 
 def main() -> None:

@@ -18,13 +18,16 @@ import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quotes import index
 from quotes.index import QuerySyntaxError
 from quotes.model import Quote, QuotesError
 from quotes.paths import catalog_path, resolve_index_dir
 from quotes.store import ArticleQuote, Catalog, Occurrence, SpeakerCount, Stats, text_key
+
+if TYPE_CHECKING:
+    from quotes.claims import Verification
 
 __all__ = ["Hit", "Results", "Occurrence", "Shown", "SpeakerCount", "Stats", "ArticleQuote",
            "QuerySyntaxError", "find", "search", "speakers", "show", "get_quote", "stats", "KINDS", "SORTS"]
@@ -289,3 +292,28 @@ def _close_speakers(catalog: Catalog, name: str) -> tuple[str, ...]:
 def _hit(record: ArticleQuote, found: index.IndexHit, occurrences: tuple[Occurrence, ...]) -> Hit:
     return Hit(record.quote, record.id, record.article_id, record.title, record.publisher, record.published,
                record.url, found.score, found.snippet, occurrences)
+
+
+def verify(claim: str, speaker: str | None = None, *, index_dir: PathArg = None) -> Verification:
+    """Check claimed wording against the index: a `quotes.claims.Verification` whose verdict is exact,
+    close, other_speaker (said, but not by `speaker`) or not_found. See quotes.claims."""
+    from quotes.claims import verify as _verify  # rapidfuzz is loaded by the commands that check claims
+
+    return _verify(claim, speaker, index_dir=index_dir)
+
+
+def first_printings(query: str, *, index_dir: PathArg = None, speaker: str | None = None,
+                    publisher: str | None = None, since: str | None = None, until: str | None = None,
+                    kind: str | None = None, article: str | None = None) -> dict[str, str | None]:
+    """Every quotation answering `query` (with the filters of `find`) by text key, with the earliest
+    `published` of the articles printing it (None if none is dated): what `quotes timeline` counts."""
+    path = resolve_index_dir(index_dir)
+    with Catalog(path) as catalog:
+        filters = _filters(catalog, speaker, publisher, since, until, kind, article)
+        found = index.search(path, query, filters=filters, limit=ALL, exact_total=True)
+        keys = set(catalog.text_keys(h.id for h in found.hits).values())
+        printings = catalog.occurrences(keys)
+    return {key: next((o.published for o in printings[key] if o.published), None) for key in keys}
+
+
+ALL = 2**31  # a search limit that keeps every hit

@@ -225,7 +225,7 @@ def test_a_bad_option_value_is_one_line_naming_the_rule_and_a_good_value(runner,
     (["search", "x", "--index-dir", "ix", "--limit"], ("'--limit' requires an argument", "search --help`")),
     (["show"], ("show` needs QUOTE_ID", "e.g. `quotes show 3f2a9c`")),
     (["search"], ("search` needs QUERY", "e.g. `quotes search")),
-    (["serch", "x"], ("no such command 'serch'", "did you mean 'search'?")),
+    (["serch", "x"], ("no such command 'serch'", "did you mean 'search'")),  # then 'serve' (#11)
     (["frobnicate"], ("no such command 'frobnicate'", "`quotes --help` lists the commands")),
     (["-v"], ("missing command", "`quotes --help` lists the commands")),
     (["--bogus"], ("no option --bogus for `quotes`",)),

@@ -200,6 +200,7 @@ def test_a_catalog_of_schema_1_gets_the_key_columns(tmp_path):
     with db:
         db.execute("DROP INDEX quotes_text_key")
         db.execute("DROP INDEX quotes_mention")
+        db.execute("DROP INDEX quotes_speaker_quotations")  # schema 3 (#11)
         db.execute("ALTER TABLE quotes DROP COLUMN text_key")
         db.execute("ALTER TABLE quotes DROP COLUMN mention_key")
         db.execute("PRAGMA user_version=1")
@@ -208,7 +209,7 @@ def test_a_catalog_of_schema_1_gets_the_key_columns(tmp_path):
         assert c.speaker_keys("Son") == ["masayoshi son"]
         assert len(c.occurrences([text_key("a bet")])[text_key("a bet")]) == 1
     db = sqlite3.connect(tmp_path / "ix" / "catalog.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3  # schema 3 (#11)
     db.close()
 
 
@@ -240,3 +241,19 @@ def test_a_catalog_in_a_directory_one_cannot_write_is_read(tmp_path, monkeypatch
         assert catalog.stats().quotes == 1
     with pytest.raises(QuotesError, match=r"cannot write the catalog .*: attempt to write a readonly database"):
         Catalog(tmp_path, create=True)
+
+
+def test_a_catalog_of_schema_2_gets_the_covering_indexes(tmp_path):
+    with Catalog(tmp_path / "ix", create=True) as c:
+        c.upsert_article(ARTICLE, QUOTES)
+    db = sqlite3.connect(tmp_path / "ix" / "catalog.sqlite3")
+    with db:
+        db.execute("DROP INDEX quotes_speaker_quotations")
+        db.execute("DROP INDEX articles_published")
+        db.execute("PRAGMA user_version=2")
+    db.close()
+    with Catalog(tmp_path / "ix") as c:
+        names = {r[0] for r in c._db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"quotes_speaker_quotations", "articles_published"} <= names
+        assert c._db.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert c.first_printings(c.speaker_keys("Son")) and c.latest_quotes(c.speaker_quotations(["masayoshi son"]), 5)
