@@ -9,20 +9,25 @@ shape this module:
 - typists and feeds get the direction of curly marks wrong (“expedited review“, ”get close to”), so the
   direction of a mark is read from its neighbours (a space before, a letter after: it opens), and the
   glyph decides only where the neighbours do not;
-- an unbalanced mark never swallows more than its own paragraph.
+- an unbalanced mark never swallows more than its own paragraph;
+- single marks are speech where the page prints its speech in them (British, Irish, Caribbean, Indian and
+  Australian outlets: more quotations in single marks than in double ones), and in a headline or a
+  paragraph that is one quotation (a deck, a pull quote) without double marks; elsewhere they are
+  apostrophes or nested quotations (quotes/singlemarks.py tells the two apart).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from quotes.model import Quotation, Sentence
+from quotes.singlemarks import single_marks
 
-# Double quotation marks, in every form that news feeds use. Single marks are not searched for at the top
-# level: most are apostrophes ("Trump's", "’90s"), and news copy keeps single marks for nested quotations
-# and headlines.
+# Double quotation marks, in every form that news feeds use. Single marks are searched for at the top
+# level only where the page uses them for speech (see the module's docstring): most are apostrophes
+# ("Trump's", "’90s"), and US copy keeps single marks for nested quotations and headlines.
 DOUBLE_MARKS = '"“”„‟«»'
 _MARK = re.compile(f"[{DOUBLE_MARKS}]")
 OPENING_GLYPHS = "“„‟«"
@@ -36,6 +41,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 # Markup left in a feed's text (`<tweet author="@x" id="77">`): its attribute values are not quotations.
 _MARKUP = re.compile(r"<[A-Za-z/][^<>\n]{0,500}>")
 _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma before "he said" is not speech
+# A paragraph of at most this many words that does not end a sentence is a headline, a deck or a caption
+# title: US and British headlines alike print their quotations in single marks (Schools ‘safe’ amid surge).
+HEADLINE_MAX_WORDS = 20
 
 
 def paragraph_starts(text: str) -> list[int]:
@@ -93,11 +101,17 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     """Every quotation in `text`, in order, one per paragraph it spans."""
     starts = paragraph_starts(text)
     sentence_starts = [s.start for s in sentences]
+    spans = [(pstart, len(text[: starts[p + 1] if p + 1 < len(starts) else len(text)].rstrip()))
+             for p, pstart in enumerate(starts)]
+    doubles = [_marks(text, pstart, pend) for pstart, pend in spans]
+    single_page = _prints_speech_in_single_marks(text, spans, doubles)
     found: list[Quotation] = []
-    for p, pstart in enumerate(starts):
-        pend = starts[p + 1] if p + 1 < len(starts) else len(text)
-        pend = len(text[:pend].rstrip())
-        marks = _marks(text, pstart, pend)
+    for p, (pstart, pend) in enumerate(spans):
+        marks = doubles[p]
+        if single_page or not marks:
+            singles = single_marks(text, pstart, pend)
+            if singles and (single_page or _single_marks_speak(text, pstart, pend, singles)):
+                marks = singles
         k = 0
         while k < len(marks):
             at, opens = marks[k]
@@ -115,6 +129,47 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
             if q is not None:
                 found.append(q)
     return found
+
+
+def _prints_speech_in_single_marks(
+    text: str, spans: list[tuple[int, int]], doubles: list[list[tuple[int, bool]]]
+) -> bool:
+    """Whether a page prints its speech in single marks: more quotations in single marks than in double
+    ones, leaving out those nested in the other kind."""
+    if not any(m in text for m in "‘’'"):
+        return False
+    singles = [single_marks(text, s, e) for s, e in spans]
+    in_double, in_single = _enclosed(doubles, text), _enclosed(singles, text)
+    # two apostrophes ('') are some archives' double marks (the New York Times'): not found as quotations
+    # (PolNeAR's gold leaves them out), but they mark the page as one of double marks
+    n_double = sum(1 for marks in doubles for i, opens in marks if opens and not in_single(i))
+    n_single = sum(1 for marks in singles for i, opens in marks if opens and not in_double(i))
+    return n_single > n_double + text.count("''") // 2
+
+
+def _enclosed(marks: list[list[tuple[int, bool]]], text: str) -> Callable[[int], bool]:
+    """A test of whether an offset lies inside one of the quotations these marks make."""
+    spans = []
+    for paragraph in marks:
+        start = None
+        for i, opens in paragraph:
+            if opens:
+                start = i
+            elif start is not None:
+                spans.append((start, i))
+                start = None
+        if start is not None:
+            spans.append((start, len(text)))
+    return lambda i: any(a < i < b for a, b in spans)
+
+
+def _single_marks_speak(text: str, start: int, end: int, singles: list[tuple[int, bool]]) -> bool:
+    """On a page of double marks, single marks are speech in a headline (a short paragraph that ends no
+    sentence) and in a paragraph that is one quotation (a deck, a pull quote)."""
+    paragraph = text[start:end]
+    if singles[0][0] == start and singles[-1][0] == end - 1:
+        return True
+    return len(paragraph.split()) <= HEADLINE_MAX_WORDS and paragraph.rstrip("’'")[-1:] not in SENTENCE_END
 
 
 def _quotation(
