@@ -15,6 +15,8 @@ from operator import attrgetter
 
 from quotes.model import Quotation, Sentence
 from quotes.names import (
+    FEMALE_NAMES,
+    MALE_NAMES,
     NOT_NAMES,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
@@ -29,6 +31,8 @@ from quotes.names import (
 from quotes.phrases import (
     DETERMINERS,
     INTRODUCERS,
+    PLACE_PREPOSITIONS,
+    PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
@@ -47,6 +51,12 @@ _OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
 _PERSONAL_PRONOUNS = SUBJECT_PRONOUNS - {"it"}  # a subject pronoun that stands for someone
 _NOT_NAME_HEADS = NOT_NAMES | INTRODUCERS  # capitalised opening words that are no name ("However")
 _token_start = attrgetter("start")  # the key that bisects a sentence's tokens by offset
+# A pronoun that tells a person's sex.
+# Only subject pronouns: an object ("McCaskill scolded him") or a possessive ("for his role") is as
+# often someone else.
+_GENDERED_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# Words before a name that make it a place rather than a person (`in New York, he …`).
+_PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -98,25 +108,73 @@ class ArticleContext:
         self._find_people()
 
     def _find_people(self) -> None:
-        runs = name_runs(self.text)
-        opening = [self._opens_sentence(start) for start, _ in runs]
-        # introductions first: a run with a title or a known given name is a person's full name
+        raw = name_runs(self.text)
+        opening = [self._opens_sentence(start) for start, _ in raw]
+        runs = [self._name_of_run(start, run, opens) for (start, run), opens in zip(raw, opening, strict=True)]
+        # introductions first: a run with a title or a known given name is a person's full name, any
+        # other name of two words or more likely one
         for _, run in runs:
             self.people.introduce(run)
+        self.people.settle()
         # words written with a capital inside a sentence somewhere: proper nouns, not just first words
-        inside = (run for (_, run), opens in zip(runs, opening, strict=True) if not opens)
+        inside = (run for (_, run), opens in zip(raw, opening, strict=True) if not opens)
         self.proper = {w.lower() for run in inside for w in run.split()}
         subject_at = self._subject_offsets()
+        found: list[tuple[int, int, Person, bool]] = []
         for (start, run), opens in zip(runs, opening, strict=True):
             person = self.people.lookup(run)
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
+            elif person is not None and start in subject_at:
+                person.certain = True
             if person is not None:
+                found.append((start, start + len(run), person, opens or start in subject_at))
+        for n, (start, end, person, subject) in enumerate(found):
+            if person.gender is None and not person.organisation:
+                limit = found[n + 1][0] if n + 1 < len(found) else len(self.text)
+                person.gender = self._pronoun_after(start, end, limit)
+            if person.certain or person.gender is not None:
                 self.mentions.append((start, person))
-                if opens or start in subject_at:
+                if subject:
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
+
+    def _name_of_run(self, start: int, run: str, opens: bool) -> tuple[int, str]:
+        """A run of capitalised words without the words that are not the name's: a capitalised word
+        that opens a sentence and is written in lower case elsewhere ("Thousands", "Currently"), or
+        the place or body that an "of" before a name of three words or more ends ("Secretary of State
+        Antony Blinken", "Attorney for the District of Massachusetts Joshua Levy")."""
+        words = run.split()
+        if len(words) < 2:
+            return start, run
+        drop = 0
+        first = words[0].lower()
+        if opens and first not in MALE_NAMES and first not in FEMALE_NAMES and (
+            (first.endswith(("ing", "ly")) and len(first) > 4)
+            or re.search(rf"(?<![\w’'.-]){re.escape(first)}(?![\w’'-])", self.text) is not None
+        ):
+            drop = 1
+        elif len(words) >= 3 and self.text[max(0, start - 4) : start] == " of ":
+            drop = 1
+        if drop == 0:
+            return start, run
+        at = start + run.index(words[1], len(words[0]))
+        return at, self.text[at : start + len(run)]
+
+    def _pronoun_after(self, start: int, end: int, limit: int) -> str | None:
+        """The sex a pronoun gives a person named at text[start:end]: the first "he" or "she" after
+        the name in its sentence, before another person is named; not after a preposition
+        (`in New York, he …`)."""
+        before = self.text[max(0, start - 12) : start].split()
+        if before and before[-1].lower() in _PLACE_WORDS:
+            return None
+        n = self.sentence_index(start)
+        stop = min(limit, self.sentences[n].end if self.sentences else len(self.text))
+        m = _GENDERED_PRONOUN.search(self.text, end, stop)
+        if m is None:
+            return None
+        return "m" if m.group().lower() in PRONOUNS_MALE else "f"
 
     def _subject_offsets(self) -> set[int]:
         """Offsets of the names that are the subject of a reporting verb anywhere in the article.
