@@ -29,6 +29,7 @@ from quotes.names import (
     uncontracted,
 )
 from quotes.phrases import (
+    CONJUNCTIONS,
     DETERMINERS,
     INTRODUCERS,
     PLACE_PREPOSITIONS,
@@ -57,6 +58,47 @@ _token_start = attrgetter("start")  # the key that bisects a sentence's tokens b
 _GENDERED_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 # Words before a name that make it a place rather than a person (`in New York, he …`).
 _PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
+# How far around a name (in characters) its description is looked for.
+DESCRIPTION_REACH = 80
+# An appositive after a name: the words up to the next comma or stop.
+_APPOSITIVE = re.compile(r"[^,.;:()—–\n]+")
+# What ends the quotation or clause before an inverted cue (`"…," says Zhang`).
+_CUE_PUNCTUATION = frozenset(",”\"'’")
+# The word after a name: a verb in lower case makes the name its clause's subject.
+_NEXT_WORD = re.compile(r"\s+([\w’']+)")
+_NOT_VERBS = CONJUNCTIONS | RELATIVES | PREPOSITIONS | {"and"}  # `, Trump and …`: a list, not a subject
+
+
+# Title words that qualify the title after them: "the former mayor" is a mayor.
+TITLE_MODIFIERS = frozenset("former acting deputy vice assistant associate interim then".split())
+
+
+def _title_head(words: Sequence[str]) -> str | None:
+    """The title a description names its person by: its last title word but a modifier ("the former
+    New York mayor" -> "mayor", "the Director" -> "director")."""
+    titles = [low for w in words if (low := w.strip(".,’'").lower()) in TITLES]
+    heads = [w for w in titles if w not in TITLE_MODIFIERS]
+    return (heads or titles or [None])[-1]
+
+
+def _cue_before_name(lead: str) -> bool:
+    """Whether the words before a name end with a cue that it is the speaker of: an inverted cue after
+    a quotation or a clause (`…," says Yunfan Gerry Zhang`), or "according to"."""
+    words = lead[-DESCRIPTION_REACH:].split()
+    return bool(words) and (
+        words[-2:] == ["according", "to"]
+        or (words[-1].lower() in REPORTING_VERBS and len(words) > 1 and words[-2][-1:] in _CUE_PUNCTUATION)
+    )
+
+
+def _describes_a_name(word: str) -> bool:
+    """A word of a description before a name opening a clause: a title, a determiner, a capitalised or
+    hyphenated word, an age ("Presumptive Democratic White House nominee", "32-year-old admirer")."""
+    bare = word.strip("“\"‘'(")
+    low = bare.lower()
+    return not bare or bare[:1].isupper() or low in TITLES or low in DETERMINERS or "-" in bare
+
+
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -125,11 +167,16 @@ class ArticleContext:
             person = self.people.lookup(run)
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
-            elif person is not None and start in subject_at:
-                person.certain = True
+            elif person is not None and (start in subject_at or _cue_before_name(self._lead(start))):
+                person.certain = True  # whoever speaks is somebody
             if person is not None:
-                found.append((start, start + len(run), person, opens or start in subject_at))
+                subject = opens or start in subject_at or self._leads_clause(start, start + len(run))
+                found.append((start, start + len(run), person, subject))
         for n, (start, end, person, subject) in enumerate(found):
+            if not person.organisation:
+                described = self._described_as(start, end)
+                person.titles |= described
+                person.certain = person.certain or bool(described)
             if person.gender is None and not person.organisation:
                 limit = found[n + 1][0] if n + 1 < len(found) else len(self.text)
                 person.gender = self._pronoun_after(start, end, limit)
@@ -161,6 +208,48 @@ class ArticleContext:
             return start, run
         at = start + run.index(words[1], len(words[0]))
         return at, self.text[at : start + len(run)]
+
+    def _described_as(self, start: int, end: int) -> set[str]:
+        """The titles written in lower case around a name, so that a description later points back to
+        it: before it (`billionaire Michael Bloomberg`, `the former New York mayor Michael
+        Bloomberg`) and in an appositive after it (`Michael Bloomberg, the former New York mayor,`)."""
+        titles = set()
+        for word in reversed(self.text[max(0, start - DESCRIPTION_REACH) : start].split()[-6:]):
+            low = word.lower()
+            if not word.isalpha() or (low in NOT_NAMES and low not in DETERMINERS):
+                break
+            if low in TITLES:
+                titles.add(low)
+            if low in DETERMINERS:
+                break
+        if self.text[end : end + 2] == ", ":
+            appositive = _APPOSITIVE.match(self.text, end + 2, end + 2 + DESCRIPTION_REACH)
+            if appositive is not None:
+                words = appositive.group().split()
+                if words and (words[0].lower() in DETERMINERS or words[0].lower() in TITLES):
+                    titles.update(w.lower() for w in words if w.lower() in TITLES)
+        return titles
+
+    def _leads_clause(self, start: int, end: int) -> bool:
+        """Whether the name at text[start:end] is the subject a later "he" or "she" most likely stands
+        for: named after an inverted cue (`…," says Yunfan Gerry Zhang`, `according to Della`), or
+        opening a clause behind nothing but a description (`Presumptive Democratic White House nominee
+        Joe Biden joined …`, `In 2016, as …, Schwartz disavowed the book`)."""
+        lead = self._lead(start)
+        if _cue_before_name(lead):
+            return True
+        comma = lead.rfind(",")
+        description = lead[comma + 1 :].split()
+        if not all(_describes_a_name(w) for w in description):
+            return False
+        if comma < 0:
+            return True
+        after = _NEXT_WORD.match(self.text, end)
+        return after is not None and after.group(1).islower() and after.group(1) not in _NOT_VERBS
+
+    def _lead(self, start: int) -> str:
+        """The words of the sentence before an offset."""
+        return self.text[self.sentence_starts[self.sentence_index(start)] if self.sentences else 0 : start]
 
     def _pronoun_after(self, start: int, end: int, limit: int) -> str | None:
         """The sex a pronoun gives a person named at text[start:end]: the first "he" or "she" after
@@ -265,18 +354,21 @@ class ArticleContext:
             return self._last_person(at, want, plural=bare in PRONOUNS_PLURAL)
         words = mention.split()
         if not mention[:1].isupper() and words[-1][:1].isupper():
-            # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"
+            # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"; but a
+            # title written with capitals is still a description ("the Director", "the Prime Minister")
             k = len(words)
             while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
                 k -= 1
-            return self.resolve(" ".join(words[k:]), at)
+            if strip_titles(" ".join(words[k:])):
+                return self.resolve(" ".join(words[k:]), at)
         if words[0].lower() in DETERMINERS or not mention[:1].isupper():
-            # a description: the person last named who holds its title ("the CEO"), else the words themselves
-            titles = {w.strip(".’'").lower() for w in words} & TITLES
-            if titles:
+            # a description: the person last named who holds its title ("the CEO", "the former mayor"),
+            # else the words themselves
+            head = _title_head(words)
+            if head:
                 for i in range(bisect_right(self.mention_starts, at) - 1, -1, -1):
                     person = self.mentions[i][1]
-                    if person.titles & titles and not person.organisation:
+                    if head in person.titles and not person.organisation:
                         return person.name
                 return mention
             rest = " ".join(words[1:])

@@ -119,3 +119,42 @@ def test_a_likely_name_is_no_one_a_pronoun_stands_for_until_it_has_a_sex():
     assert people.introduce("Los Angeles Times") is None  # an organisation's word
     assert people.introduce("NASA Chief") is None
     assert people.lookup("Agerblad") is person
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a description before a name, then the description alone
+        ('Billionaire Michael Bloomberg spoke. Later the billionaire suggested it was "a mistake."',
+         "Michael Bloomberg"),
+        ('Michael Bloomberg, the former New York mayor, spoke.\n\n"It is a mistake," the former mayor argued.',
+         "Michael Bloomberg"),
+        # a title written with capitals is a description still
+        ('PAHO Director Carissa F. Etienne spoke, and the Director noted that "it is rising."', "Carissa F. Etienne"),
+        ('Prime Minister Keith Mitchell spoke.\n\nThe Prime Minister said, "We claim to be close."', "Keith Mitchell"),
+        # the head of the description decides: a former mayor is no senator
+        ('Sen. Jane Roe and former mayor John Doe spoke.\n\n"It is late," the former mayor said.', "John Doe"),
+    ],
+)
+def test_descriptions_point_back_to_the_person_they_describe(text, speaker):
+    assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "he" after an inverted cue or "according to" is the person it names, not an earlier subject
+        ('Mike Pence spoke. "Good news," says Yunfan Gerry Zhang, who studies FRBs. More, "it helps," he says.',
+         "Yunfan Gerry Zhang"),
+        ('Bruce Gilley wrote a book. This, according to Tahir Della, is wrong. "We just look," he said.',
+         "Tahir Della"),
+        # a name behind a description opening the sentence is its subject
+        ('Mike Pence spoke.\n\nPresumptive Democratic nominee Joe Biden joined the calls.\n\n'
+         'He said it was "structural racism".', "Joe Biden"),
+        # the subject of the main clause after an introduction
+        ('Donald Trump rose. In 2016, as the campaign went on, Tony Schwartz disavowed the book. '
+         '"I put lipstick on a pig," he told the magazine.', "Tony Schwartz"),
+    ],
+)
+def test_pronouns_follow_the_subject_just_named(text, speaker):
+    assert speakers(text)[-1] == speaker
