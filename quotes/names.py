@@ -193,8 +193,10 @@ def strip_titles(run: str) -> str:
         if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
             parts = parts[i + 1 :]
             break
-    while parts and parts[0].strip(".’'").lower() in _NOT_NAMES_AND_TITLES:
-        parts = parts[1:]
+    lead = 0  # one cut at the end: slicing off a word at a time is quadratic in a long run of capitals
+    while lead < len(parts) and parts[lead].strip(".’'").lower() in _NOT_NAMES_AND_TITLES:
+        lead += 1
+    parts = parts[lead:]
     # a possessive ends the name: "Altman's Seoul visit"
     for i, p in enumerate(parts):
         if p.endswith(("'s", "’s")):
