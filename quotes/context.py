@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain, islice
 from operator import attrgetter
 
 from quotes.model import Quotation, Sentence
@@ -32,16 +33,18 @@ from quotes.phrases import (
     CONJUNCTIONS,
     DETERMINERS,
     INTRODUCERS,
+    LONGEST_CUE,
     PLACE_PREPOSITIONS,
     PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
     Token,
+    cue_length,
     np_before,
     tokenize,
 )
-from quotes.quotations import paragraph_starts
+from quotes.quotations import paragraph_starts, stripped_end
 
 # A byte table that keeps the letters a-z and makes every other byte a space (see `_verb_offsets`).
 _LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
@@ -121,7 +124,12 @@ def _verb_offsets(lowered: str) -> list[int]:
     letters; a set intersection finds which verbs it holds, and `bytes.find` locates only those. (A
     regex `[a-z]+` over the text and a set lookup per word cost about twice as much.)
     """
-    letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY)
+    return _verb_runs(lowered.encode("ascii", "replace"))
+
+
+def _verb_runs(lowered: bytes) -> list[int]:
+    """`_verb_offsets` of ASCII bytes, lower-cased."""
+    letters = lowered.translate(_LETTERS_ONLY)
     found = []
     for verb in _VERB_BYTES.intersection(letters.split()):
         at = letters.find(verb, 1)
@@ -144,6 +152,9 @@ class ArticleContext:
         self.sentence_starts = [s.start for s in sentences]
         self.paragraphs = paragraph_bounds(text)
         self._sentence_tokens: dict[int, list[Token]] = {}  # tokenized on demand: most sentences never are
+        self._cues: dict[tuple[int, frozenset[str]], list[tuple[int, int]]] = {}  # see `cues_before`
+        self._verb_starts: list[int] | None = None  # see `may_report`
+        self._line_ends: list[int] | None = None  # see `line_end`
         self.people = People()
         self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
         self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
@@ -314,8 +325,68 @@ class ArticleContext:
             out.extend(toks[bisect_left(toks, start, key=_token_start) : bisect_left(toks, end, key=_token_start)])
         return out
 
+    # Rules ask about the words before and after every quotation. The methods below answer from what is
+    # worked out once for the article (a sentence's tokens and cues, the offsets of its lines and verbs)
+    # and never copy the text before a quotation: a copy or a scan from the sentence's start for each
+    # quotation makes an article of many short quotations quadratic in its length.
+
+    def iter_tokens(self, start: int, end: int) -> Iterator[Token]:
+        """The tokens that start in text[start:end], one sentence tokenized at a time, as they are read."""
+        if not self.sentences:
+            yield from tokenize(self.text, start, end)
+            return
+        for n in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1):
+            toks = self.sentence_tokens(n)
+            first = bisect_left(toks, start, key=_token_start)
+            yield from islice(toks, first, bisect_left(toks, end, key=_token_start))
+
+    def sentence_prefix(self, offset: int) -> tuple[list[Token], int]:
+        """The tokens of the sentence holding `offset` and how many of them start before it: the first
+        `cut` tokens are `tokens_between(sentence.start, offset)`, not copied."""
+        if not self.sentences:
+            toks = tokenize(self.text, 0, offset)
+            return toks, len(toks)
+        toks = self.sentence_tokens(self.sentence_index(offset))
+        return toks, bisect_left(toks, offset, key=_token_start)
+
+    def cues_before(self, offset: int, verbs: frozenset[str]) -> tuple[list[Token], int, Iterator[tuple[int, int]]]:
+        """`sentence_prefix(offset)` and the cues (token index, length) of `verbs` outside quotations in
+        those first `cut` tokens, last first, as `cue_length` finds them in the tokens cut there."""
+        toks, cut = self.sentence_prefix(offset)
+        key = (self.sentence_index(offset), verbs)
+        cues = self._cues.get(key) if self.sentences else None
+        if cues is None:
+            cues = [
+                (i, n) for i in range(len(toks)) if (n := cue_length(toks, i, verbs)) and not self.quoted(toks[i].start)
+            ]
+            if self.sentences:
+                self._cues[key] = cues
+        # a cue of several words that `offset` cuts is read again in the cut tokens: none, or a shorter one
+        edge = max(0, cut - LONGEST_CUE + 1)
+        window = toks[edge:cut]
+        last = [(edge + i, n) for i in range(len(window) - 1, -1, -1)
+                if (n := cue_length(window, i, verbs)) and not self.quoted(window[i].start)]
+        return toks, cut, chain(last, map(cues.__getitem__, range(bisect_left(cues, (edge,)) - 1, -1, -1)))
+
+    def may_report(self, start: int, end: int) -> bool:
+        """Whether text[start:end] may hold a reporting verb: False proves that none of its tokens is one."""
+        if self._verb_starts is None:
+            # every token whose lower case is a verb: its letters are ASCII, or the Kelvin sign (lower case "k")
+            ascii_text = self.text.replace("\u212a", "k").encode("ascii", "replace").lower()
+            self._verb_starts = _verb_runs(ascii_text)
+        i = bisect_left(self._verb_starts, start)
+        return i < len(self._verb_starts) and self._verb_starts[i] < end
+
+    def line_end(self, offset: int) -> int:
+        """`text.find("\n", offset)`: the offset of the line break ending the line at `offset`, or -1."""
+        if self._line_ends is None:
+            self._line_ends = [m.start() for m in re.finditer("\n", self.text)]
+        i = bisect_left(self._line_ends, offset)
+        return self._line_ends[i] if i < len(self._line_ends) else -1
+
     def at_paragraph_start(self, q: Quotation) -> bool:
-        return self.text[self.paragraphs[q.paragraph][0] : q.open_at].strip() == ""
+        start = self.paragraphs[q.paragraph][0]
+        return stripped_end(self.text, q.open_at, start) == start
 
     def is_someone(self, words: Sequence[Token]) -> bool:
         """Whether a subject names someone who can speak: a pronoun, a person or organisation the article

@@ -208,10 +208,12 @@ def strip_titles(run: str) -> str:
             keep = single and parts[i].lower() in KEPT_STYLES and rest[0].lower() not in _NOT_NAMES_AND_TITLES
             parts = parts[i:] if keep else rest
             break
-    while parts and parts[0].strip(".’'").lower() in _NOT_NAMES_AND_TITLES and not (
-        len(parts) > 1 and parts[0].lower() in KEPT_STYLES
+    lead = 0  # one cut at the end: slicing off a word at a time is quadratic in a long run of capitals
+    while lead < len(parts) and parts[lead].strip(".’'").lower() in _NOT_NAMES_AND_TITLES and not (
+        lead + 1 < len(parts) and parts[lead].lower() in KEPT_STYLES
     ):
-        parts = parts[1:]
+        lead += 1
+    parts = parts[lead:]
     # a possessive ends the name: "Altman's Seoul visit"
     for i, p in enumerate(parts):
         if p.endswith(("'s", "’s")):

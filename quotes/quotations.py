@@ -38,6 +38,15 @@ _MARKUP = re.compile(r"<[A-Za-z/][^<>\n]{0,500}>")
 _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma before "he said" is not speech
 
 
+def stripped_end(text: str, end: int, start: int = 0) -> int:
+    """`start + len(text[start:end].rstrip())`, without copying the text: where the white space that
+    ends text[start:end] begins. Asked for every quotation, a copy of all the text before it would make
+    an article of many quotations quadratic."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def paragraph_starts(text: str) -> list[int]:
     """Offsets where each paragraph (a block separated by blank lines) starts."""
     return [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
@@ -96,7 +105,7 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     found: list[Quotation] = []
     for p, pstart in enumerate(starts):
         pend = starts[p + 1] if p + 1 < len(starts) else len(text)
-        pend = len(text[:pend].rstrip())
+        pend = stripped_end(text, pend)
         marks = _marks(text, pstart, pend)
         k = 0
         while k < len(marks):
@@ -150,9 +159,9 @@ def _kind(text: str, open_at: int, words: str, sentences: Sequence[Sentence], st
     """"direct" for a sentence or more of speech, "partial" for a fragment in the writer's sentence."""
     i = bisect_right(starts, open_at) - 1
     sentence_start = sentences[i].start if i >= 0 else 0
-    lead = text[sentence_start:open_at].rstrip()
+    lead_end = stripped_end(text, open_at, sentence_start)  # the writer's words before the mark end here
     first = words.lstrip("‘'(…. ")[:1]
-    if not lead or lead[-1] in ":,—–-" or text.rfind("\n", 0, open_at) >= len(text[:open_at].rstrip()):
+    if lead_end == sentence_start or text[lead_end - 1] in ":,—–-" or "\n" in text[lead_end:open_at]:
         return "direct" if first.isupper() or first.isdigit() or not first.isalpha() else "partial"
     if first.isupper() and (words.rstrip("”\"’' ")[-1:] in SENTENCE_END or len(words.split()) >= 8):
         return "direct"  # `The CEO said "AI adoption ... incredible."`: a whole sentence after the cue
