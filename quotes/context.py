@@ -63,6 +63,8 @@ _GENDERED_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
 # How far around a name (in characters) its description is looked for.
 DESCRIPTION_REACH = 80
+# Honorifics and styles between a description and a name (`…, Dr the Rt. Hon. Keith Mitchell`).
+_HONORIFICS_AT_END = re.compile(r"(?:\s*\b(?:the|[A-Z][a-z]{0,3}\.?))*\s*$")
 # An appositive after a name: the words up to the next comma or stop.
 _APPOSITIVE = re.compile(r"[^,.;:()—–\n]+")
 # What ends the quotation or clause before an inverted cue (`"…," says Zhang`).
@@ -233,6 +235,11 @@ class ArticleContext:
                 titles.add(low)
             if low in DETERMINERS:
                 break
+        # a description opening the sentence, the name set after it (`Grenada’s Prime Minister and
+        # Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell has …`)
+        lead = _HONORIFICS_AT_END.sub("", self._lead(start)).rstrip()
+        if lead.endswith(",") and "," not in lead[:-1] and len(lead) <= DESCRIPTION_REACH:
+            titles.update(low for w in lead.split() if (low := w.strip(",.").lower()) in TITLES)
         if self.text[end : end + 2] == ", ":
             appositive = _APPOSITIVE.match(self.text, end + 2, end + 2 + DESCRIPTION_REACH)
             if appositive is not None:

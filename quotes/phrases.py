@@ -293,7 +293,25 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
         k += 1
     if t.low in DETERMINERS and k == i + 1:
         return None
+    if t.cap and k < hi and not toks[k].cap:
+        # capitalised words that describe the name after them: "said Democratic strategist Hank
+        # Sheinkopf", "noted Maryland-based product liability lawyer Jim Dunham"
+        m = k
+        while m < min(hi, k + 5) and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
+            m += 1
+        if m > k and m < hi and is_name_word(toks[m]) and _is_agent(toks[m - 1].low):
+            rest = np_after(toks, m, hi)
+            return (i, rest[1]) if rest else (i, k)
     return (i, k)
+
+
+# Endings of nouns for someone who does something ("strategist", "lawyer", "director", "spokesman"):
+# the last word of a description before a name.
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person")
+
+
+def _is_agent(word: str) -> bool:
+    return word in TITLES or word.endswith(_AGENT_ENDINGS)
 
 
 def sentence_subject(

@@ -158,3 +158,22 @@ def test_descriptions_point_back_to_the_person_they_describe(text, speaker):
 )
 def test_pronouns_follow_the_subject_just_named(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # inverted cues: capitalised words describing the name after them
+        ('"It is over," said Democratic strategist Hank Sheinkopf.', "Hank Sheinkopf"),
+        ('"It is over," noted Maryland-based product liability lawyer Jim Dunham.', "Jim Dunham"),
+        ('"It is over," said Trump campaign manager Kellyanne Conway.', "Kellyanne Conway"),
+        # negatives: a name followed by words that are no description
+        ('"It is over," said Altman during a fireside chat.', "Altman"),
+        ('"It is over," said Clinton, who lied about Benghazi.', "Clinton"),
+        # a description opening the sentence, the name after a comma and honorifics
+        ('Grenada’s Prime Minister and Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell '
+         'spoke.\n\nThe Prime Minister said, "We claim to be close."', "Keith Mitchell"),
+    ],
+)
+def test_descriptions_around_a_name(text, speaker):
+    assert speakers(text)[-1] == speaker
