@@ -24,8 +24,10 @@ dropped after. A whole quotation no rule claims keeps `speaker=None`.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from quotes.context import ArticleContext
 from quotes.model import Quotation, Quote, Sentence
@@ -52,6 +54,7 @@ from quotes.phrases import (
     sentence_subject,
     speaker_follows,
 )
+from quotes.quotations import stripped_end
 
 # Confidence of each rule: the share of its attributions whose speaker is right on annotated news
 # (PolNeAR train split, 840 articles, over the quotations whose mention resolves to someone; rounded;
@@ -81,6 +84,15 @@ BARE_CREDIT_WORDS = 4
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
+_BLANK = re.compile(r"\s*")  # white space, matched where it starts (see `_blank`)
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    """`text[start:end].strip() == ""`, without copying: asked after each quotation, up to its sentence's
+    or line's end."""
+    return end <= start or _BLANK.match(text, start, end).end() == end  # type: ignore[union-attr]
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     """What a rule found: the mention (character offsets) and cue, or a speaker carried from a quote."""
@@ -114,7 +126,7 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
     sentence (`"…?" Graham asked.`), the cue opens the next one."""
     i = ctx.sentence_index(max(q.close_at - 1, q.start))
     end = ctx.sentences[i].end if ctx.sentences else len(ctx.text)
-    if ctx.text[q.close_at : end].strip() == "" and i + 1 < len(ctx.sentences):
+    if _blank(ctx.text, q.close_at, end) and i + 1 < len(ctx.sentences):
         following = ctx.sentences[i + 1]
         # a quotation closed by a full stop is credited by a sentence of its own ("…." Trump said.)
         bare = q.text[-1:] == "." and len(following.text.split()) <= BARE_CREDIT_WORDS
@@ -173,21 +185,20 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`Altman said: "…"` / `Son told reporters that … "…"`: the last cue before the quotation in its
     sentence. A participle cue (`he said, adding that … "…"`) has the subject of the cue before it; a
     partial quotation also takes a characterising verb (`Clinton called them "deplorables"`)."""
-    sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
-    toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
     verbs = _PARTIAL_CUE_VERBS if q.kind == "partial" else REPORTING_VERBS
-    cues = [(i, n) for i in range(len(toks)) if (n := cue_length(toks, i, verbs)) and not ctx.quoted(toks[i].start)]
-    if not cues:
+    toks, cut, cues = ctx.cues_before(q.open_at, verbs)  # the sentence's tokens before the quotation: toks[:cut]
+    first = next(cues, None)
+    if first is None:
         return None
-    last, n_last = cues[-1]
+    last, n_last = first
     cue = " ".join(t.low for t in toks[last : last + n_last])
-    for i, n in reversed(cues):
+    for i, n in chain((first,), cues):
         if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and _aside(toks, i - 1)):
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
-            span = np_after(toks, i + n, len(toks))
+            span = np_after(toks, i + n, cut)
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
             # a participle's subject is its clause's ("Trump released an ad calling it …"), not the
             # object before it; an earlier cue or the sentence's subject gives it
@@ -208,32 +219,34 @@ def _aside(toks: Sequence[Token], relative: int) -> bool:
 def dash_credit(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending its line, or
     making the next line alone (`"…"` ¶ `- Sanders.`)."""
-    line_end = ctx.text.find("\n", q.close_at)
-    if ctx.text[q.close_at : len(ctx.text) if line_end < 0 else line_end].strip() == "" and line_end >= 0:
-        after = ctx.text[line_end:].lstrip()
-        start = len(ctx.text) - len(after)
-        end = ctx.text.find("\n", start)
-        if after[:1] in DASHES and (end - start if end >= 0 else len(after)) <= 80:
+    text = ctx.text
+    line_end = ctx.line_end(q.close_at)
+    if line_end >= 0 and _blank(text, q.close_at, line_end):
+        start = _BLANK.match(text, line_end).end()  # the next line with words
+        end = ctx.line_end(start)
+        if text[start : start + 1] in DASHES and (end if end >= 0 else len(text)) - start <= 80:
             line_end = end
-    toks = ctx.tokens_between(q.close_at, len(ctx.text) if line_end < 0 else line_end)
-    if len(toks) >= 2 and toks[0].text in DASHES and is_name_word(toks[1]):
-        end = 2
-        while end < len(toks) and (toks[end].cap or toks[end].text == "."):
-            end += 1
-        while toks[end - 1].text == ".":
-            end -= 1
-        return _Found("dash_credit", None, _span(toks, (1, end)))
-    return None
+    toks = ctx.iter_tokens(q.close_at, len(text) if line_end < 0 else line_end)  # read only as far as needed
+    dash, first = next(toks, None), next(toks, None)
+    if dash is None or first is None or dash.text not in DASHES or not is_name_word(first):
+        return None
+    last = first  # the name runs on over capitalised words and stops, and ends at the last word before a stop
+    for t in toks:
+        if not (t.cap or t.text == "."):
+            break
+        if t.text != ".":
+            last = t
+    return _Found("dash_credit", None, (first.start, last.end))
 
 
 def colon_lead_in(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`He added:` or `And from Chairwoman Rosenworcel:` closing the sentence or paragraph before a
     quotation that opens its own."""
-    before = ctx.text[: q.open_at].rstrip()
-    if not before.endswith(":"):
+    colon = stripped_end(ctx.text, q.open_at) - 1
+    if colon < 0 or ctx.text[colon] != ":":
         return None
-    sentence = ctx.sentences[ctx.sentence_index(len(before) - 1)]
-    toks = ctx.tokens_between(sentence.start, len(before) - 1)
+    sentence = ctx.sentences[ctx.sentence_index(colon)]
+    toks = ctx.tokens_between(sentence.start, colon)
     for i in range(len(toks) - 1, -1, -1):
         n = cue_length(toks, i)
         if n:
@@ -260,6 +273,8 @@ def colon_lead_in(ctx: ArticleContext, q: Quotation) -> _Found | None:
 
 def _reported_speaker(ctx: ArticleContext, start: int, end: int, rule: str) -> _Found | None:
     """The subject of the last reporting verb in text[start:end] (`Chung said the two sides …`)."""
+    if not ctx.may_report(start, end):
+        return None  # no verb: no need to read the words (a paragraph of many quotations would be, for each)
     toks = ctx.tokens_between(start, end)
     for i in range(len(toks) - 1, 0, -1):
         if cue_length(toks, i) == 1 and not ctx.quoted(toks[i].start):
@@ -271,9 +286,8 @@ def _reported_speaker(ctx: ArticleContext, start: int, end: int, rule: str) -> _
 
 def subject_of_sentence(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """A fragment quoted in the writer's sentence, with no cue: the words of the sentence's subject."""
-    sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
-    toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
-    span = sentence_subject(toks, len(toks))
+    toks, cut = ctx.sentence_prefix(q.open_at)
+    span = sentence_subject(toks, cut)
     if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found("sentence_subject", None, _span(toks, span))
@@ -320,7 +334,7 @@ def _rules(
     if prev is not None and prev_q is not None and prev_q.paragraph == q.paragraph:
         return _Found("same_paragraph", carried=prev)
     if prev is not None and prev_q is not None and prev_q.paragraph == q.paragraph - 1 and ctx.at_paragraph_start(q):
-        prev_end = len(ctx.text[: ctx.paragraphs[prev_q.paragraph][1]].rstrip())
+        prev_end = stripped_end(ctx.text, ctx.paragraphs[prev_q.paragraph][1])
         if prev_q.close_at == prev_end and ctx.text[prev_q.close_at - 1] not in "”\"":
             return _Found("continued_paragraph", carried=prev)  # unclosed: the quotation goes on
     if q.kind == "direct" and ctx.at_paragraph_start(q):

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from itertools import chain, islice
 from operator import attrgetter
 
 from quotes.model import Quotation, Sentence
 from quotes.names import (
+    FEMALE_NAMES,
+    MALE_NAMES,
     NOT_NAMES,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
@@ -27,16 +30,21 @@ from quotes.names import (
     uncontracted,
 )
 from quotes.phrases import (
+    CONJUNCTIONS,
     DETERMINERS,
     INTRODUCERS,
+    LONGEST_CUE,
+    PLACE_PREPOSITIONS,
+    PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
     Token,
+    cue_length,
     np_before,
     tokenize,
 )
-from quotes.quotations import paragraph_starts
+from quotes.quotations import paragraph_starts, stripped_end
 
 # A byte table that keeps the letters a-z and makes every other byte a space (see `_verb_offsets`).
 _LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
@@ -47,6 +55,55 @@ _OWNER = re.compile(r"['’]s\s+(?=[A-Z])")
 _PERSONAL_PRONOUNS = SUBJECT_PRONOUNS - {"it"}  # a subject pronoun that stands for someone
 _NOT_NAME_HEADS = NOT_NAMES | INTRODUCERS  # capitalised opening words that are no name ("However")
 _token_start = attrgetter("start")  # the key that bisects a sentence's tokens by offset
+# A pronoun that tells a person's sex.
+# Only subject pronouns: an object ("McCaskill scolded him") or a possessive ("for his role") is as
+# often someone else.
+_GENDERED_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+# Words before a name that make it a place rather than a person (`in New York, he …`).
+_PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
+# How far around a name (in characters) its description is looked for.
+DESCRIPTION_REACH = 80
+# Honorifics and styles between a description and a name (`…, Dr the Rt. Hon. Keith Mitchell`).
+_HONORIFICS_AT_END = re.compile(r"(?:\s*\b(?:the|[A-Z][a-z]{0,3}\.?))*\s*$")
+# An appositive after a name: the words up to the next comma or stop.
+_APPOSITIVE = re.compile(r"[^,.;:()—–\n]+")
+# What ends the quotation or clause before an inverted cue (`"…," says Zhang`).
+_CUE_PUNCTUATION = frozenset(",”\"'’")
+# The word after a name: a verb in lower case makes the name its clause's subject.
+_NEXT_WORD = re.compile(r"\s+([\w’']+)")
+_NOT_VERBS = CONJUNCTIONS | RELATIVES | PREPOSITIONS | {"and"}  # `, Trump and …`: a list, not a subject
+
+
+# Title words that qualify the title after them: "the former mayor" is a mayor.
+TITLE_MODIFIERS = frozenset("former acting deputy vice assistant associate interim then".split())
+
+
+def _title_head(words: Sequence[str]) -> str | None:
+    """The title a description names its person by: its last title word but a modifier ("the former
+    New York mayor" -> "mayor", "the Director" -> "director")."""
+    titles = [low for w in words if (low := w.strip(".,’'").lower()) in TITLES]
+    heads = [w for w in titles if w not in TITLE_MODIFIERS]
+    return (heads or titles or [None])[-1]
+
+
+def _cue_before_name(lead: str) -> bool:
+    """Whether the words before a name end with a cue that it is the speaker of: an inverted cue after
+    a quotation or a clause (`…," says Yunfan Gerry Zhang`), or "according to"."""
+    words = lead[-DESCRIPTION_REACH:].split()
+    return bool(words) and (
+        words[-2:] == ["according", "to"]
+        or (words[-1].lower() in REPORTING_VERBS and len(words) > 1 and words[-2][-1:] in _CUE_PUNCTUATION)
+    )
+
+
+def _describes_a_name(word: str) -> bool:
+    """A word of a description before a name opening a clause: a title, a determiner, a capitalised or
+    hyphenated word, an age ("Presumptive Democratic White House nominee", "32-year-old admirer")."""
+    bare = word.strip("“\"‘'(")
+    low = bare.lower()
+    return not bare or bare[:1].isupper() or low in TITLES or low in DETERMINERS or "-" in bare
+
+
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -69,7 +126,12 @@ def _verb_offsets(lowered: str) -> list[int]:
     letters; a set intersection finds which verbs it holds, and `bytes.find` locates only those. (A
     regex `[a-z]+` over the text and a set lookup per word cost about twice as much.)
     """
-    letters = lowered.encode("ascii", "replace").translate(_LETTERS_ONLY)
+    return _verb_runs(lowered.encode("ascii", "replace"))
+
+
+def _verb_runs(lowered: bytes) -> list[int]:
+    """`_verb_offsets` of ASCII bytes, lower-cased."""
+    letters = lowered.translate(_LETTERS_ONLY)
     found = []
     for verb in _VERB_BYTES.intersection(letters.split()):
         at = letters.find(verb, 1)
@@ -92,31 +154,134 @@ class ArticleContext:
         self.sentence_starts = [s.start for s in sentences]
         self.paragraphs = paragraph_bounds(text)
         self._sentence_tokens: dict[int, list[Token]] = {}  # tokenized on demand: most sentences never are
+        self._cues: dict[tuple[int, frozenset[str]], list[tuple[int, int]]] = {}  # see `cues_before`
+        self._verb_starts: list[int] | None = None  # see `may_report`
+        self._line_ends: list[int] | None = None  # see `line_end`
         self.people = People()
         self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
         self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
         self._find_people()
 
     def _find_people(self) -> None:
-        runs = name_runs(self.text)
-        opening = [self._opens_sentence(start) for start, _ in runs]
-        # introductions first: a run with a title or a known given name is a person's full name
+        raw = name_runs(self.text)
+        opening = [self._opens_sentence(start) for start, _ in raw]
+        runs = [self._name_of_run(start, run, opens) for (start, run), opens in zip(raw, opening, strict=True)]
+        # introductions first: a run with a title or a known given name is a person's full name, any
+        # other name of two words or more likely one
         for _, run in runs:
             self.people.introduce(run)
+        self.people.settle()
         # words written with a capital inside a sentence somewhere: proper nouns, not just first words
-        inside = (run for (_, run), opens in zip(runs, opening, strict=True) if not opens)
+        inside = (run for (_, run), opens in zip(raw, opening, strict=True) if not opens)
         self.proper = {w.lower() for run in inside for w in run.split()}
         subject_at = self._subject_offsets()
+        found: list[tuple[int, int, Person, bool]] = []
         for (start, run), opens in zip(runs, opening, strict=True):
             person = self.people.lookup(run)
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
+            elif person is not None and (start in subject_at or _cue_before_name(self._lead(start))):
+                person.certain = True  # whoever speaks is somebody
             if person is not None:
+                subject = opens or start in subject_at or self._leads_clause(start, start + len(run))
+                found.append((start, start + len(run), person, subject))
+        for n, (start, end, person, subject) in enumerate(found):
+            if not person.organisation:
+                described = self._described_as(start, end)
+                person.titles |= described
+                person.certain = person.certain or bool(described)
+            if person.gender is None and not person.organisation:
+                limit = found[n + 1][0] if n + 1 < len(found) else len(self.text)
+                person.gender = self._pronoun_after(start, end, limit)
+            if person.certain or person.gender is not None:
                 self.mentions.append((start, person))
-                if opens or start in subject_at:
+                if subject:
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
+
+    def _name_of_run(self, start: int, run: str, opens: bool) -> tuple[int, str]:
+        """A run of capitalised words without the words that are not the name's: a capitalised word
+        that opens a sentence and is written in lower case elsewhere ("Thousands", "Currently"), or
+        the place or body that an "of" before a name of three words or more ends ("Secretary of State
+        Antony Blinken", "Attorney for the District of Massachusetts Joshua Levy")."""
+        words = run.split()
+        if len(words) < 2:
+            return start, run
+        drop = 0
+        first = words[0].lower()
+        if opens and first not in MALE_NAMES and first not in FEMALE_NAMES and (
+            (first.endswith(("ing", "ly")) and len(first) > 4)
+            or re.search(rf"(?<![\w’'.-]){re.escape(first)}(?![\w’'-])", self.text) is not None
+        ):
+            drop = 1
+        elif len(words) >= 3 and self.text[max(0, start - 4) : start] == " of ":
+            drop = 1
+        if drop == 0:
+            return start, run
+        at = start + run.index(words[1], len(words[0]))
+        return at, self.text[at : start + len(run)]
+
+    def _described_as(self, start: int, end: int) -> set[str]:
+        """The titles written in lower case around a name, so that a description later points back to
+        it: before it (`billionaire Michael Bloomberg`, `the former New York mayor Michael
+        Bloomberg`) and in an appositive after it (`Michael Bloomberg, the former New York mayor,`)."""
+        titles = set()
+        for word in reversed(self.text[max(0, start - DESCRIPTION_REACH) : start].split()[-6:]):
+            low = word.lower()
+            if not word.isalpha() or (low in NOT_NAMES and low not in DETERMINERS):
+                break
+            if low in TITLES:
+                titles.add(low)
+            if low in DETERMINERS:
+                break
+        # a description opening the sentence, the name set after it (`Grenada’s Prime Minister and
+        # Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell has …`)
+        lead = _HONORIFICS_AT_END.sub("", self._lead(start)).rstrip()
+        if lead.endswith(",") and "," not in lead[:-1] and len(lead) <= DESCRIPTION_REACH:
+            titles.update(low for w in lead.split() if (low := w.strip(",.").lower()) in TITLES)
+        if self.text[end : end + 2] == ", ":
+            appositive = _APPOSITIVE.match(self.text, end + 2, end + 2 + DESCRIPTION_REACH)
+            if appositive is not None:
+                words = appositive.group().split()
+                if words and (words[0].lower() in DETERMINERS or words[0].lower() in TITLES):
+                    titles.update(w.lower() for w in words if w.lower() in TITLES)
+        return titles
+
+    def _leads_clause(self, start: int, end: int) -> bool:
+        """Whether the name at text[start:end] is the subject a later "he" or "she" most likely stands
+        for: named after an inverted cue (`…," says Yunfan Gerry Zhang`, `according to Della`), or
+        opening a clause behind nothing but a description (`Presumptive Democratic White House nominee
+        Joe Biden joined …`, `In 2016, as …, Schwartz disavowed the book`)."""
+        lead = self._lead(start)
+        if _cue_before_name(lead):
+            return True
+        comma = lead.rfind(",")
+        description = lead[comma + 1 :].split()
+        if not all(_describes_a_name(w) for w in description):
+            return False
+        if comma < 0:
+            return True
+        after = _NEXT_WORD.match(self.text, end)
+        return after is not None and after.group(1).islower() and after.group(1) not in _NOT_VERBS
+
+    def _lead(self, start: int) -> str:
+        """The words of the sentence before an offset."""
+        return self.text[self.sentence_starts[self.sentence_index(start)] if self.sentences else 0 : start]
+
+    def _pronoun_after(self, start: int, end: int, limit: int) -> str | None:
+        """The sex a pronoun gives a person named at text[start:end]: the first "he" or "she" after
+        the name in its sentence, before another person is named; not after a preposition
+        (`in New York, he …`)."""
+        before = self.text[max(0, start - 12) : start].split()
+        if before and before[-1].lower() in _PLACE_WORDS:
+            return None
+        n = self.sentence_index(start)
+        stop = min(limit, self.sentences[n].end if self.sentences else len(self.text))
+        m = _GENDERED_PRONOUN.search(self.text, end, stop)
+        if m is None:
+            return None
+        return "m" if m.group().lower() in PRONOUNS_MALE else "f"
 
     def _subject_offsets(self) -> set[int]:
         """Offsets of the names that are the subject of a reporting verb anywhere in the article.
@@ -167,8 +332,68 @@ class ArticleContext:
             out.extend(toks[bisect_left(toks, start, key=_token_start) : bisect_left(toks, end, key=_token_start)])
         return out
 
+    # Rules ask about the words before and after every quotation. The methods below answer from what is
+    # worked out once for the article (a sentence's tokens and cues, the offsets of its lines and verbs)
+    # and never copy the text before a quotation: a copy or a scan from the sentence's start for each
+    # quotation makes an article of many short quotations quadratic in its length.
+
+    def iter_tokens(self, start: int, end: int) -> Iterator[Token]:
+        """The tokens that start in text[start:end], one sentence tokenized at a time, as they are read."""
+        if not self.sentences:
+            yield from tokenize(self.text, start, end)
+            return
+        for n in range(self.sentence_index(start), self.sentence_index(max(start, end - 1)) + 1):
+            toks = self.sentence_tokens(n)
+            first = bisect_left(toks, start, key=_token_start)
+            yield from islice(toks, first, bisect_left(toks, end, key=_token_start))
+
+    def sentence_prefix(self, offset: int) -> tuple[list[Token], int]:
+        """The tokens of the sentence holding `offset` and how many of them start before it: the first
+        `cut` tokens are `tokens_between(sentence.start, offset)`, not copied."""
+        if not self.sentences:
+            toks = tokenize(self.text, 0, offset)
+            return toks, len(toks)
+        toks = self.sentence_tokens(self.sentence_index(offset))
+        return toks, bisect_left(toks, offset, key=_token_start)
+
+    def cues_before(self, offset: int, verbs: frozenset[str]) -> tuple[list[Token], int, Iterator[tuple[int, int]]]:
+        """`sentence_prefix(offset)` and the cues (token index, length) of `verbs` outside quotations in
+        those first `cut` tokens, last first, as `cue_length` finds them in the tokens cut there."""
+        toks, cut = self.sentence_prefix(offset)
+        key = (self.sentence_index(offset), verbs)
+        cues = self._cues.get(key) if self.sentences else None
+        if cues is None:
+            cues = [
+                (i, n) for i in range(len(toks)) if (n := cue_length(toks, i, verbs)) and not self.quoted(toks[i].start)
+            ]
+            if self.sentences:
+                self._cues[key] = cues
+        # a cue of several words that `offset` cuts is read again in the cut tokens: none, or a shorter one
+        edge = max(0, cut - LONGEST_CUE + 1)
+        window = toks[edge:cut]
+        last = [(edge + i, n) for i in range(len(window) - 1, -1, -1)
+                if (n := cue_length(window, i, verbs)) and not self.quoted(window[i].start)]
+        return toks, cut, chain(last, map(cues.__getitem__, range(bisect_left(cues, (edge,)) - 1, -1, -1)))
+
+    def may_report(self, start: int, end: int) -> bool:
+        """Whether text[start:end] may hold a reporting verb: False proves that none of its tokens is one."""
+        if self._verb_starts is None:
+            # every token whose lower case is a verb: its letters are ASCII, or the Kelvin sign (lower case "k")
+            ascii_text = self.text.replace("\u212a", "k").encode("ascii", "replace").lower()
+            self._verb_starts = _verb_runs(ascii_text)
+        i = bisect_left(self._verb_starts, start)
+        return i < len(self._verb_starts) and self._verb_starts[i] < end
+
+    def line_end(self, offset: int) -> int:
+        """`text.find("\n", offset)`: the offset of the line break ending the line at `offset`, or -1."""
+        if self._line_ends is None:
+            self._line_ends = [m.start() for m in re.finditer("\n", self.text)]
+        i = bisect_left(self._line_ends, offset)
+        return self._line_ends[i] if i < len(self._line_ends) else -1
+
     def at_paragraph_start(self, q: Quotation) -> bool:
-        return self.text[self.paragraphs[q.paragraph][0] : q.open_at].strip() == ""
+        start = self.paragraphs[q.paragraph][0]
+        return stripped_end(self.text, q.open_at, start) == start
 
     def is_someone(self, words: Sequence[Token]) -> bool:
         """Whether a subject names someone who can speak: a pronoun, a person or organisation the article
@@ -207,18 +432,21 @@ class ArticleContext:
             return self._last_person(at, want, plural=bare in PRONOUNS_PLURAL)
         words = mention.split()
         if not mention[:1].isupper() and words[-1][:1].isupper():
-            # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"
+            # a description ending in a name: "former George W. Bush speechwriter Noam Neusner"; but a
+            # title written with capitals is still a description ("the Director", "the Prime Minister")
             k = len(words)
             while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
                 k -= 1
-            return self.resolve(" ".join(words[k:]), at)
+            if strip_titles(" ".join(words[k:])):
+                return self.resolve(" ".join(words[k:]), at)
         if words[0].lower() in DETERMINERS or not mention[:1].isupper():
-            # a description: the person last named who holds its title ("the CEO"), else the words themselves
-            titles = {w.strip(".’'").lower() for w in words} & TITLES
-            if titles:
+            # a description: the person last named who holds its title ("the CEO", "the former mayor"),
+            # else the words themselves
+            head = _title_head(words)
+            if head:
                 for i in range(bisect_right(self.mention_starts, at) - 1, -1, -1):
                     person = self.mentions[i][1]
-                    if person.titles & titles and not person.organisation:
+                    if head in person.titles and not person.organisation:
                         return person.name
                 return mention
             rest = " ".join(words[1:])

@@ -9,7 +9,8 @@ a cue: `np_before` (`Altman said`, `Hugh Hill, a doctor at X, said`) and `np_aft
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import NamedTuple
 
 from quotes.names import NOT_NAMES, TITLES, uncontracted
@@ -64,6 +65,7 @@ VERB_PHRASES = (
     ("chimed", "in"), ("put", "it"), ("puts", "it"),  # "as The Post's Ruth Marcus puts it, …"
 )
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
+LONGEST_CUE = max(len(phrase) for phrase in CUE_PHRASES + VERB_PHRASES)  # in tokens
 
 # Words that may stand between a subject and its cue ("Altman also said", "he later told").
 ADVERBS = frozenset(
@@ -291,7 +293,25 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
         k += 1
     if t.low in DETERMINERS and k == i + 1:
         return None
+    if t.cap and k < hi and not toks[k].cap:
+        # capitalised words that describe the name after them: "said Democratic strategist Hank
+        # Sheinkopf", "noted Maryland-based product liability lawyer Jim Dunham"
+        m = k
+        while m < min(hi, k + 5) and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
+            m += 1
+        if m > k and m < hi and is_name_word(toks[m]) and _is_agent(toks[m - 1].low):
+            rest = np_after(toks, m, hi)
+            return (i, rest[1]) if rest else (i, k)
     return (i, k)
+
+
+# Endings of nouns for someone who does something ("strategist", "lawyer", "director", "spokesman"):
+# the last word of a description before a name.
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person")
+
+
+def _is_agent(word: str) -> bool:
+    return word in TITLES or word.endswith(_AGENT_ENDINGS)
 
 
 def sentence_subject(
@@ -301,10 +321,12 @@ def sentence_subject(
     phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …"). With `someone`,
     a subject that is no one who can speak ("A month later, he …") gives way to the next clause's; where
     no clause's subject is someone, the first subject found is the answer still."""
-    starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
+    # the clauses' starts, found as they are tried: most calls take the first, and a sentence of many
+    # quotations asks once for each of them
+    starts: Iterator[int] = chain((0,), (k + 1 for k in range(before) if toks[k].text == ","))
     dash = next((k for k in range(min(before, 8)) if toks[k].text in DASHES), None)
     if dash is not None and toks[0].text.isupper() and all(t.cap or not t.text.isalnum() for t in toks[:dash]):
-        starts = [dash + 1] + [k for k in starts if k > dash]  # a dateline: "NEW YORK (AP) — Trump said"
+        starts = chain((dash + 1,), (k for k in starts if k > dash))  # a dateline: "NEW YORK (AP) — Trump said"
     first: tuple[int, int] | None = None  # the subject found first, whoever it is
     for start in starts:
         if start >= before:

@@ -46,6 +46,15 @@ _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma befo
 HEADLINE_MAX_WORDS = 20
 
 
+def stripped_end(text: str, end: int, start: int = 0) -> int:
+    """`start + len(text[start:end].rstrip())`, without copying the text: where the white space that
+    ends text[start:end] begins. Asked for every quotation, a copy of all the text before it would make
+    an article of many quotations quadratic."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def paragraph_starts(text: str) -> list[int]:
     """Offsets where each paragraph (a block separated by blank lines) starts."""
     return [0] + [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
@@ -101,7 +110,7 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     """Every quotation in `text`, in order, one per paragraph it spans."""
     starts = paragraph_starts(text)
     sentence_starts = [s.start for s in sentences]
-    spans = [(pstart, len(text[: starts[p + 1] if p + 1 < len(starts) else len(text)].rstrip()))
+    spans = [(pstart, stripped_end(text, starts[p + 1] if p + 1 < len(starts) else len(text)))
              for p, pstart in enumerate(starts)]
     doubles = [_marks(text, pstart, pend) for pstart, pend in spans]
     single_page = _prints_speech_in_single_marks(text, spans, doubles)
@@ -160,7 +169,13 @@ def _enclosed(marks: list[list[tuple[int, bool]]], text: str) -> Callable[[int],
                 start = None
         if start is not None:
             spans.append((start, len(text)))
-    return lambda i: any(a < i < b for a, b in spans)
+    starts = [a for a, _ in spans]  # in order, and never overlapping: one bisection finds the candidate
+
+    def inside(i: int) -> bool:
+        k = bisect_right(starts, i - 1) - 1
+        return k >= 0 and spans[k][0] < i < spans[k][1]
+
+    return inside
 
 
 def _single_marks_speak(text: str, start: int, end: int, singles: list[tuple[int, bool]]) -> bool:
@@ -205,9 +220,9 @@ def _kind(text: str, open_at: int, words: str, sentences: Sequence[Sentence], st
     """"direct" for a sentence or more of speech, "partial" for a fragment in the writer's sentence."""
     i = bisect_right(starts, open_at) - 1
     sentence_start = sentences[i].start if i >= 0 else 0
-    lead = text[sentence_start:open_at].rstrip()
+    lead_end = stripped_end(text, open_at, sentence_start)  # the writer's words before the mark end here
     first = words.lstrip("‘'(…. ")[:1]
-    if not lead or lead[-1] in ":,—–-" or text.rfind("\n", 0, open_at) >= len(text[:open_at].rstrip()):
+    if lead_end == sentence_start or text[lead_end - 1] in ":,—–-" or "\n" in text[lead_end:open_at]:
         return "direct" if first.isupper() or first.isdigit() or not first.isalpha() else "partial"
     if first.isupper() and (words.rstrip("”\"’' ")[-1:] in SENTENCE_END or len(words.split()) >= 8):
         return "direct"  # `The CEO said "AI adoption ... incredible."`: a whole sentence after the cue
