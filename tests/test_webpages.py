@@ -9,7 +9,7 @@ import quotes
 from quotes.articles import read_file
 from quotes.webpages import jsonld_article, parse_html
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "data" / "pages"
 
 BODY = ("The council voted on Tuesday to rebuild the old harbour wall before the storms.\n"
         "‘We cannot wait another year,’ said Mayor Jane Roe, who has pushed for the repairs since 2019.")
