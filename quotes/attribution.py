@@ -147,6 +147,8 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
                 return None  # `"…," adding that …`: the subject is before the quotation
             after = np_after(toks, n, len(toks))
             return _Found("cue_after", cue, _span(toks, after)) if after else None
+        if i + n < len(toks) and toks[i + n].low == "that" and (i + n + 1 == len(toks) or not toks[i + n + 1].cap):
+            return None  # `"…?" Mr. Cueto responded that …`: the cue reports what follows it, not this
         span = np_before(toks, i - 1, 0)
         if span is None:
             after = np_after(toks, i + n, len(toks)) if toks[i - 1].text == "," else None

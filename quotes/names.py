@@ -189,6 +189,12 @@ def words_of(name: str) -> tuple[str, ...]:
     return tuple(w.strip(".’'").lower() for w in name.split())
 
 
+def is_title(word: str) -> bool:
+    """A title word, alone or hyphenated with a qualifier ("Sen.", "President-elect", "ex-Mayor")."""
+    low = word.strip(".’'").lower()
+    return low in TITLES or ("-" in low and any(part in TITLES for part in low.split("-")))
+
+
 @lru_cache(maxsize=65536)
 def strip_titles(run: str) -> str:
     """The name without the titles and organisations before it and the letters after it: "OpenAI CEO
@@ -202,7 +208,7 @@ def strip_titles(run: str) -> str:
         return ""  # "The OpenAI CEO", "Korean President": a description, not a name (but "Steve King")
     # cut at the last title word: everything before it describes the person ("SoftBank CEO", "Sen.")
     for i in range(len(parts) - 1, -1, -1):
-        if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
+        if is_title(parts[i]) and i < len(parts) - 1:
             rest = parts[i + 1 :]
             single = len(rest) == 1 or (len(rest) == 2 and _ROMAN.fullmatch(rest[1]) is not None)
             keep = single and parts[i].lower() in KEPT_STYLES and rest[0].lower() not in _NOT_NAMES_AND_TITLES
@@ -281,7 +287,7 @@ class People:
         if not name:
             return None
         words = run.split()
-        titled = len(words) > len(name.split()) and any(w.strip(".’'").lower() in TITLES for w in words)
+        titled = len(words) > len(name.split()) and any(is_title(w) for w in words)
         if titled or (len(name.split()) >= 2 and gender_of(name) is not None):
             return self.add(run)
         if len(name.split()) >= 2 and _looks_like_a_name(name):

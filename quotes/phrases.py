@@ -35,7 +35,7 @@ REPORTING_VERBS = frozenset(
     exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
     continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
     agrees yelling shouting declaring joking quipping remarking stating chanting questioned vows
-    responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms
+    responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms admit
     affirmed boomed riffed declares opined opines reacted screamed cried roared
     """.split()
 )
@@ -67,6 +67,8 @@ VERB_PHRASES = (
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
 LONGEST_CUE = max(len(phrase) for phrase in CUE_PHRASES + VERB_PHRASES)  # in tokens
 
+# Forms of "be" that make a past participle after them passive ("were charged", "was asked").
+_PASSIVE = frozenset("be is are was were been being".split())
 # Words that may stand between a subject and its cue ("Altman also said", "he later told").
 ADVERBS = frozenset(
     "also later then again once previously recently earlier further simply only has had have would will "
@@ -92,7 +94,8 @@ INTRODUCERS = frozenset(
     "however during in on at after before when while although though because despite meanwhile "
     "instead still indeed later earlier once as since following amid among throughout under over "
     "asked speaking last this but and so yet still now then thursday monday tuesday wednesday friday "
-    "saturday sunday reportedly separately given".split()
+    "saturday sunday reportedly separately given nevertheless nonetheless moreover furthermore additionally "
+    "besides likewise similarly otherwise".split()
 )
 
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
@@ -145,6 +148,9 @@ def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_
     """Length in tokens of the cue starting at toks[i] (0 when there is none)."""
     low = toks[i].low
     if low in verbs:
+        if i > 0 and toks[i - 1].low in _PASSIVE and low in REPORTING_VERBS and not low.endswith("ing"):
+            return 0  # "buyers were charged", "he was told": the subject did not speak (but a passive
+            # characterisation, `is criticized as a "use it or lose it" approach`, is still someone's)
         return 1
     if low in _PHRASE_STARTS:
         for phrase in CUE_PHRASES + VERB_PHRASES:

@@ -243,3 +243,37 @@ def test_unattributed_quotation_declines():
 def test_degenerate_text_never_raises(text):
     for q in quotes.extract(text):
         assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    "text, speaker, rule",
+    [
+        # a passive reporting verb is no cue: the cue after it is (#8)
+        ('Levy spoke. None of the “potentially hundreds” of buyers were charged or named, Levy said, but he went on.',
+         "Levy", "cue_after"),
+        # a cue followed by "that" reports what follows it, not the quotation before it
+        ('After Peggy Bell asked “Why has this taken four months?” Mr. Cueto responded that “it was the law.”',
+         "Peggy Bell", "cue_before"),
+        # a base form of a reporting verb
+        ('The court heard Andrew Hartley admit to "forgetting" to secure the boiler.', "Andrew Hartley", "cue_before"),
+        # a sentence adverb opens the sentence before its subject
+        ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n"I deeply regret the actions."',
+         "Rodrigo Chaves", "previous_paragraph"),
+    ],
+)
+def test_cues_and_their_subjects(text, speaker, rule):
+    q = first(text)
+    assert (q.speaker, q.rule) == (speaker, rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a passive characterisation is still someone's words: kept, not a scare quote dropped
+        'Voters were removed, in what is being criticized as a "use it or lose it" approach to voting.',
+        # "that" as a determiner after the cue leaves the cue to the quotation before it
+        '"We will win," Trump said that night.',
+    ],
+)
+def test_cue_negatives_keep_the_quotation(text):
+    assert quotes.extract(text)
