@@ -118,7 +118,8 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     for p, (pstart, pend) in enumerate(spans):
         marks = doubles[p]
         if single_page or not marks:
-            singles = single_marks(text, pstart, pend)
+            runs_on = p + 1 < len(spans) and text[spans[p + 1][0] : spans[p + 1][0] + 1] in "‘'"
+            singles = single_marks(text, pstart, pend, runs_on)
             if singles and (single_page or _single_marks_speak(text, pstart, pend, singles)):
                 marks = singles
         k = 0

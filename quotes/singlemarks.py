@@ -62,11 +62,12 @@ def _doubled(text: str, i: int) -> bool:
     return (i > 0 and text[i - 1] in SINGLE_MARKS) or (i + 1 < len(text) and text[i + 1] in SINGLE_MARKS)
 
 
-def single_marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
+def single_marks(text: str, start: int, end: int, runs_on: bool = False) -> list[tuple[int, bool]]:
     """(offset, opens) of the single marks of text[start:end] that open and close quotations, paired.
 
-    An opening mark left unclosed is kept only at the paragraph's start (a quotation running on into the
-    next paragraph); elsewhere it was an apostrophe.
+    An opening mark left unclosed is kept where the quotation runs on into the next paragraph: at the
+    paragraph's start, or anywhere when the next paragraph opens with a mark (`runs_on`); elsewhere it
+    was an apostrophe.
     """
     # two apostrophes in a row ('') are a double mark in some archives (the New York Times'), not single
     candidates = [m.start() for m in _SINGLE.finditer(text, start, end) if not _doubled(text, m.start())]
@@ -83,7 +84,7 @@ def single_marks(text: str, start: int, end: int) -> list[tuple[int, bool]]:
             continue
         out += [(open_at, True), (i, False)]
         open_at = None
-    if open_at is not None and not text[start:open_at].strip():
+    if open_at is not None and (runs_on or not text[start:open_at].strip()):
         out.append((open_at, True))
     return out
 

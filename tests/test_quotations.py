@@ -68,8 +68,10 @@ def test_paragraph_index():
         ("‘It was Jesus’ word,’ the bishop said.", ["It was Jesus’ word"]),
         # a single-mark page keeps its double marks as nested quotations
         ("‘He told me “never again”,’ she said. ‘I agreed.’", ["He told me “never again”", "I agreed."]),
-        # a quotation over two paragraphs, in single marks
+        # a quotation over two paragraphs, in single marks, opening at the paragraph's start or after a cue
         ("‘First part of it.\n\n‘Second part,’ he said. ‘Third.’", ["First part of it.", "Second part", "Third."]),
+        ("Smith told the court: ‘I was at home.\n\n‘I never left,’ he said.", ["I was at home.", "I never left"]),
+        ("Smith told the court: ‘I was at home.\n\nThe trial goes on. ‘We won,’ he said.", ["We won"]),
         # a page of double marks: a headline and a pull quote in single marks are quotations ...
         ("Schools ‘safe’ amidst surge\n\n“We won,” he said.", ["safe", "We won"]),
         ("‘It is impossible to overstate this ruling.’\n\n“We won,” he said.",
