@@ -35,6 +35,7 @@ from quotes.phrases import (
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
     Token,
+    tokenize,
 )
 from quotes.quotations import SENTENCE_END
 
@@ -63,6 +64,8 @@ NAMING_VERBS = frozenset("called named dubbed titled nicknamed".split())
 ADJECTIVE_ENDINGS = ("ful", "ous", "al", "ive", "ic", "ent", "ant", "able", "ible", "less", "ish", "ary")
 # Words a title leaves in lower case ("Face the Nation", "Generations with Kevin Swanson").
 TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as into vs".split())
+# How far before a quotation its lead-in is read (in characters): the eight words the tests look at.
+LEAD_CHARS = 60
 # A quotation of at most this many words can be a noun phrase of the writer's ("Stage 3" action).
 TERM_MAX_WORDS = 4
 # Words after a quotation that are no noun it modifies: verbs, joiners, adverbs of time.
@@ -86,7 +89,7 @@ def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
     words = q.text.rstrip(".,!?").split()
     if not words:
         return True
-    lead = ctx.tokens_between(max(0, q.open_at - 60), q.open_at)[-8:]
+    lead = _tokens(ctx.text, q.open_at - LEAD_CHARS, q.open_at)[-8:]
     if _named(ctx, q, lead) or _inside_a_name(ctx, q, words):
         return True
     if len(words) <= TERM_MAX_WORDS and _writers_noun_phrase(ctx, q, words, lead):
@@ -157,7 +160,7 @@ def _writers_noun_phrase(ctx: ArticleContext, q: Quotation, words: list[str], le
     Ho`, `its "Stage 3" action`), or after a determiner and an adjective (`a powerful "super PAC"`)."""
     if q.text[-1:] in ",.;:!?" or q.kind == "direct" and len(words) > 1:
         return False
-    after = ctx.tokens_between(q.close_at, min(len(ctx.text), q.close_at + 40))[:2]
+    after = _tokens(ctx.text, q.close_at, q.close_at + 40)[:2]
     if after and _modified_noun(ctx, q, after):
         if len(after) > 1 and after[1].cap and words[0][:1].isupper() and not (lead and lead[-1].low in _CUES):
             return True  # `"Parasite" director Bong Joon Ho`: a title before a name
@@ -180,6 +183,17 @@ def _modified_noun(ctx: ArticleContext, q: Quotation, after: list[Token]) -> boo
     if not noun.text.replace("-", "").isalpha() or noun.low.endswith(("ly", "ed")):
         return False
     return len(after) < 2 or after[1].cap or after[1].text in ",;:." or after[1].low in _NOT_MODIFIED
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    """The whole words of text[start:end]: a few words on either side of a quotation, read on their own
+    rather than as the sentence's tokens, which most quotations never need (a word cut at `start` is left
+    out)."""
+    start, end = max(0, start), min(len(text), end)
+    toks = tokenize(text, start, end)
+    if toks and start > 0 and toks[0].start == start and text[start - 1].isalnum():
+        toks = toks[1:]
+    return toks
 
 
 def _cue_in_sentence(ctx: ArticleContext, q: Quotation) -> bool:
