@@ -19,11 +19,11 @@ shape this module:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 from quotes.model import Quotation, Sentence
-from quotes.singlemarks import single_marks
+from quotes.singlemarks import possible_openings, single_marks
 
 # Double quotation marks, in every form that news feeds use. Single marks are searched for at the top
 # level only where the page uses them for speech (see the module's docstring): most are apostrophes
@@ -113,15 +113,16 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     spans = [(pstart, stripped_end(text, starts[p + 1] if p + 1 < len(starts) else len(text)))
              for p, pstart in enumerate(starts)]
     doubles = [_marks(text, pstart, pend) for pstart, pend in spans]
-    single_page = _prints_speech_in_single_marks(text, spans, doubles)
+    openings = possible_openings(text)  # most texts have none: then no paragraph reads its single marks
+    singles = [single_marks(text, pstart, pend, _runs_on(text, spans, p))
+               if bisect_left(openings, pstart) < bisect_left(openings, pend) else []
+               for p, (pstart, pend) in enumerate(spans)]
+    single_page = _prints_speech_in_single_marks(text, doubles, singles)
     found: list[Quotation] = []
     for p, (pstart, pend) in enumerate(spans):
         marks = doubles[p]
-        if single_page or not marks:
-            runs_on = p + 1 < len(spans) and text[spans[p + 1][0] : spans[p + 1][0] + 1] in "‘'"
-            singles = single_marks(text, pstart, pend, runs_on)
-            if singles and (single_page or _single_marks_speak(text, pstart, pend, singles)):
-                marks = singles
+        if singles[p] and (single_page or (not marks and _single_marks_speak(text, pstart, pend, singles[p]))):
+            marks = singles[p]
         k = 0
         while k < len(marks):
             at, opens = marks[k]
@@ -141,14 +142,18 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     return found
 
 
+def _runs_on(text: str, spans: list[tuple[int, int]], p: int) -> bool:
+    """Whether the paragraph after paragraph p opens with a single mark (a quotation may run on into it)."""
+    return p + 1 < len(spans) and text[spans[p + 1][0] : spans[p + 1][0] + 1] in "‘'"
+
+
 def _prints_speech_in_single_marks(
-    text: str, spans: list[tuple[int, int]], doubles: list[list[tuple[int, bool]]]
+    text: str, doubles: list[list[tuple[int, bool]]], singles: list[list[tuple[int, bool]]]
 ) -> bool:
     """Whether a page prints its speech in single marks: more quotations in single marks than in double
     ones, leaving out those nested in the other kind."""
-    if not any(m in text for m in "‘’'"):
+    if not any(singles):
         return False
-    singles = [single_marks(text, s, e) for s, e in spans]
     in_double, in_single = _enclosed(doubles, text), _enclosed(singles, text)
     # two apostrophes ('') are some archives' double marks (the New York Times'): not found as quotations
     # (PolNeAR's gold leaves them out), but they mark the page as one of double marks
