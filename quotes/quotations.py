@@ -44,6 +44,11 @@ _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma befo
 # A paragraph of at most this many words that does not end a sentence is a headline, a deck or a caption
 # title: US and British headlines alike print their quotations in single marks (Schools ‘safe’ amid surge).
 HEADLINE_MAX_WORDS = 20
+# `‘We will be back,’ said Jones` / `,’ he said` / `,’ Mick Lynch added`: a single-marked quotation credited
+# as speech is, comma inside the marks and the cue right after, on a page that otherwise prints double marks.
+_CREDIT_VERBS = "said|says|added|adds|told|tells|explained|insisted|continued|recalled|warned|admitted|replied"
+_SINGLE_CREDIT = re.compile(
+    rf",[’'] (?:(?:he|she|they|I|we|(?:[A-Z][\w.’'-]*\s){{1,4}})\s?)?(?:{_CREDIT_VERBS})\b")
 
 
 def stripped_end(text: str, end: int, start: int = 0) -> int:
@@ -186,10 +191,14 @@ def _enclosed(marks: list[list[tuple[int, bool]]], text: str) -> Callable[[int],
 
 def _single_marks_speak(text: str, start: int, end: int, singles: list[tuple[int, bool]]) -> bool:
     """On a page of double marks, single marks are speech in a headline (a short paragraph that ends no
-    sentence) and in a paragraph that is one quotation (a deck, a pull quote)."""
-    paragraph = text[start:end]
+    sentence), in a paragraph that is one quotation (a deck, a pull quote), and in a paragraph that credits
+    one the way speech is credited, its comma inside the marks (`‘We will win,’ he said`: a title keeps its
+    comma outside, `the film ‘Pride’, which`): house styles mix on some sites."""
     if singles[0][0] == start and singles[-1][0] == end - 1:
         return True
+    if "''" not in text[start:end] and _SINGLE_CREDIT.search(text, start, end):
+        return True
+    paragraph = text[start:end]
     return len(paragraph.split()) <= HEADLINE_MAX_WORDS and paragraph.rstrip("’'")[-1:] not in SENTENCE_END
 
 

@@ -76,7 +76,10 @@ def test_paragraph_index():
         ("Schools ‘safe’ amidst surge\n\n“We won,” he said.", ["safe", "We won"]),
         ("‘It is impossible to overstate this ruling.’\n\n“We won,” he said.",
          ["It is impossible to overstate this ruling.", "We won"]),
+        # ... so is a paragraph of speech in single marks, credited with its comma inside the marks
+        ("“We won,” he said.\n\n‘We will be back,’ said Jones, 31.", ["We won", "We will be back"]),
         # ... its single marks in the body are names and nested quotations, not speech
+        ("“We won,” he said.\n\nThe film ‘Pride’, which won prizes, is about the strike of the miners.", ["We won"]),
         ("A group called 'We support Anders Tegnell & co' has 85,000 members.\n\n\"We won,\" he said.", ["We won"]),
         ("“She said ‘no’ twice,” he said.", ["She said ‘no’ twice"]),
         # two apostrophes are an archive's double mark, never two single ones
