@@ -391,6 +391,8 @@ def _quote(ctx: ArticleContext, q: Quotation, found: _Found) -> Quote:
     ms, me = found.mention
     mention = ctx.text[ms:me]
     speaker = ctx.resolve(found.name or mention, ms)
+    if speaker is not None and speaker[:1].islower():
+        ctx.remember_unnamed(ms, speaker)
     confidence = CONFIDENCE[found.rule] * (1.0 if speaker else 0.5)
     return Quote(q.text, q.start, q.end, speaker, mention, ms, me, found.cue, q.kind, found.rule,
                  round(confidence, 2))

@@ -16,8 +16,11 @@ from operator import attrgetter
 
 from quotes.model import Quotation, Sentence
 from quotes.names import (
+    FEMALE_HONORIFICS,
     FEMALE_NAMES,
+    MALE_HONORIFICS,
     MALE_NAMES,
+    ORG_WORDS,
     NOT_NAMES,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
@@ -25,6 +28,8 @@ from quotes.names import (
     TITLES,
     People,
     Person,
+    is_organisation,
+    is_person_noun,
     name_runs,
     strip_titles,
     uncontracted,
@@ -72,6 +77,33 @@ _CUE_PUNCTUATION = frozenset(",”\"'’")
 # The word after a name: a verb in lower case makes the name its clause's subject.
 _NEXT_WORD = re.compile(r"\s+([\w’']+)")
 _NOT_VERBS = CONJUNCTIONS | RELATIVES | PREPOSITIONS | {"and"}  # `, Trump and …`: a list, not a subject
+
+
+# Words that count people rather than name one: never a speaker ("Thousands said", "one said").
+NUMBER_WORDS = frozenset(
+    """
+    one two three four five six seven eight nine ten dozen dozens hundred hundreds thousand thousands
+    million millions both few many several others most some all
+    """.split()
+)
+# Singular nouns for more than one person: "the pair said" is no one speaker.
+COLLECTIVES = frozenset("pair couple duo trio people".split())
+# A plural noun: "officials", "details" (but not "witness", "campus", "analysis").
+_PLURAL = re.compile(r"[^su]s$|ies$")
+# Words after the head of a description ("a spokesperson for the UCEA", "an aide who …").
+_AFTER_HEAD = PREPOSITIONS | RELATIVES | PLACE_PREPOSITIONS
+
+
+def description_head(description: str) -> str | None:
+    """The noun a description is about: its last word before a preposition or a relative ("a
+    spokesperson for the UCEA" -> "spokesperson", "the bespectacled, 71-year-old diplomat" -> "diplomat")."""
+    head = None
+    for word in description.split():
+        low = word.strip(",.’'\"").lower()
+        if low in _AFTER_HEAD:
+            break
+        head = low
+    return head
 
 
 # Title words that qualify the title after them: "the former mayor" is a mayor.
@@ -416,7 +448,48 @@ class ArticleContext:
         return len(name) > 1 or head in self.proper
 
     def resolve(self, mention: str, at: int) -> str | None:
-        """The fullest name of the person (or organisation) a mention refers to, or None."""
+        """The fullest name of the person (or organisation) a mention refers to, the description of an
+        unnamed speaker ("a spokesperson for the UCEA"), or None: never a plural noun, a number word or
+        a common noun capitalised at a sentence's start ("Thousands", "the pair", "Health")."""
+        name = self._resolve(mention, at)
+        if name is None or not self._can_speak(name):
+            return None
+        if name.split()[0].lower() in DETERMINERS:
+            name = name[0].lower() + name[1:]  # a description keeps its lower case: "a spokeswoman"
+        return name
+
+    def remember_unnamed(self, at: int, description: str) -> None:
+        """Enter a described speaker with no name (`a spokesperson for the UCEA said`) in the history that
+        pronouns look back on, so that a later `he said` is that speaker, not the last person named."""
+        head = description_head(description)
+        if not head or not is_person_noun(head):
+            return
+        gender = "m" if head in MALE_HONORIFICS else "f" if head in FEMALE_HONORIFICS else None
+        person = Person(name=description, gender=gender)
+        for timeline, starts in ((self.subjects, self.subject_starts), (self.mentions, self.mention_starts)):
+            i = bisect_right(starts, at)
+            starts.insert(i, at)
+            timeline.insert(i, (at, person))
+
+    def _can_speak(self, name: str) -> bool:
+        words = [w.strip(",.’'\"").lower() for w in name.split()]
+        if not words or words[0] in NUMBER_WORDS or (len(words) > 1 and words[0] == "the" and words[1] in NUMBER_WORDS):
+            return False  # "Thousands", "One", "the two"
+        if name[:1].islower() or words[0] in DETERMINERS:
+            head = description_head(name)
+            return bool(head) and not (
+                head in COLLECTIVES
+                or (_PLURAL.search(head) is not None and head not in ORG_WORDS)
+                or (head.endswith(("ed", "ing", "ly")) and head not in TITLES)  # "An unprecedented"
+            )
+        if len(words) == 1 and words[0] not in self.proper:
+            # a single capitalised word no one is named by in full, capitalised only where it opens a sentence
+            # and written in lower case elsewhere: a common noun opening a sentence or a headline
+            # ("Health", "Details"; but "Teachers" of "the American Federation of Teachers" is a name)
+            return is_organisation(name) or re.search(rf"(?<![\w’'-]){re.escape(words[0])}(?![\w’'-])", self.text) is None
+        return True
+
+    def _resolve(self, mention: str, at: int) -> str | None:
         words = mention.split()
         if len(words) > 1 and words[-1].lower() in RELATIVES:  # "Trump, who" -> "Trump"
             mention = " ".join(words[:-1]).rstrip(",")
@@ -437,7 +510,8 @@ class ArticleContext:
             k = len(words)
             while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
                 k -= 1
-            if strip_titles(" ".join(words[k:])):
+            tie = k - 1 - (k > 1 and words[k - 1].lower() == "the")  # (not "a spokesperson for the UCEA")
+            if strip_titles(" ".join(words[k:])) and (k == 0 or words[tie].lower() not in _AFTER_HEAD):
                 return self.resolve(" ".join(words[k:]), at)
         if words[0].lower() in DETERMINERS or not mention[:1].isupper():
             # a description: the person last named who holds its title ("the CEO", "the former mayor"),

@@ -32,6 +32,17 @@ TITLES = frozenset(
     """.split()
 )
 
+# Nouns for a person beside the titles: an unnamed speaker a pronoun can stand for ("a source said").
+PERSON_NOUNS = frozenset(
+    """
+    official source aide friend resident witness expert critic neighbor neighbour student man woman
+    person member supporter voter relative father mother son daughter wife husband brother sister
+    consultant agent attendant participant
+    """.split()
+)
+# Endings of nouns for someone who does something ("strategist", "lawyer", "spokesperson").
+AGENT_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person")
+
 # Titles that are also surnames: at the end of a name they are the surname ("Rep. Steve King").
 SURNAME_TITLES = frozenset("king bishop major marshal pope cardinal sheriff judge dean chancellor captain".split())
 
@@ -187,6 +198,11 @@ def uncontracted(low: str) -> str:
 @lru_cache(maxsize=65536)
 def words_of(name: str) -> tuple[str, ...]:
     return tuple(w.strip(".’'").lower() for w in name.split())
+
+
+def is_person_noun(word: str) -> bool:
+    """Whether a lower-case noun names a person ("spokesperson", "aide", "strategist"), not a thing."""
+    return word in TITLES or word in PERSON_NOUNS or word.endswith(AGENT_ENDINGS)
 
 
 def is_title(word: str) -> bool:

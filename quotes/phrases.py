@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from typing import NamedTuple
 
-from quotes.names import NOT_NAMES, TITLES, uncontracted
+from quotes.names import NOT_NAMES, TITLES, is_person_noun, uncontracted
 
 # Reporting verbs in the forms news copy uses them. Forms that are as often nouns ("reports", "claims",
 # "notes", "answers") are left out: a noun taken for a cue turns its neighbours into a false speaker.
@@ -98,6 +98,8 @@ INTRODUCERS = frozenset(
     "besides likewise similarly otherwise".split()
 )
 
+# Prepositions that tie a described person to an organisation ("a spokesperson for the UCEA").
+_OF_AN_ORGANISATION = frozenset("for of at with from".split())
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][\w.]*")
 # A description's head that is an age: "the 43-year-old", "a 26-year-old".
@@ -233,6 +235,10 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
         start = name_start(toks, j, lo)
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
             return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
+        if start - 2 >= lo and toks[start - 1].low in _OF_AN_ORGANISATION and is_person_noun(toks[start - 2].low):
+            described = _subject_span(toks, start - 2, lo)  # "a spokesperson for the UCEA said"
+            if described is not None:
+                return (described[0], j + 1)
         return (start, j + 1)
     if (t.text.isalpha() or _AGE.fullmatch(t.text)) and t.low not in _NOT_DESCRIPTION_HEADS:
         # a description: back to its determiner ("the CEO", "a spokeswoman for the campaign")
@@ -305,19 +311,11 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
         m = k
         while m < min(hi, k + 5) and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
             m += 1
-        if m > k and m < hi and is_name_word(toks[m]) and _is_agent(toks[m - 1].low):
+        if m > k and m < hi and is_name_word(toks[m]) and is_person_noun(toks[m - 1].low):
             rest = np_after(toks, m, hi)
             return (i, rest[1]) if rest else (i, k)
     return (i, k)
 
-
-# Endings of nouns for someone who does something ("strategist", "lawyer", "director", "spokesman"):
-# the last word of a description before a name.
-_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "person")
-
-
-def _is_agent(word: str) -> bool:
-    return word in TITLES or word.endswith(_AGENT_ENDINGS)
 
 
 def sentence_subject(

@@ -177,3 +177,57 @@ def test_pronouns_follow_the_subject_just_named(text, speaker):
 )
 def test_descriptions_around_a_name(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker, unnamed",
+    [
+        # a described speaker with no name: the description, marked unnamed, and a later "he" is them
+        ('Chris Jones spoke. "It is bad," a spokesperson for the UCEA said. "We will fight," he said.',
+         "a spokesperson for the UCEA", True),
+        ('Chris Jones spoke. A spokesperson for the UCEA said "it is bad." Later he said: "We will fight."',
+         "a spokesperson for the UCEA", True),
+        ('"We will not comment," A spokeswoman said.', "a spokeswoman", True),
+        # a spokeswoman is no "he": the named man before her is
+        ('Chris Jones spoke. "No," a spokeswoman said. "We will fight," he said.', "Chris Jones", False),
+        # a described thing is no one a pronoun stands for
+        ('Chris Jones spoke. "It is bad," the report said. "We will fight," he said.', "Chris Jones", False),
+        # a name is not unnamed; an organisation neither
+        ('"It is bad," Chris Jones said.', "Chris Jones", False),
+        ('"The policy stands," the White House said.', "White House", False),
+    ],
+)
+def test_unnamed_speakers(text, speaker, unnamed):
+    q = quotes.extract(text)[-1]
+    assert (q.speaker, q.unnamed) == (speaker, unnamed)
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # never a plural noun, a number word, a collective or a common noun at a sentence's start
+        ('"It is bad," Thousands said.', "Thousands"),
+        ('"It is bad," the pair said.', "the pair"),
+        ('"It is bad," officials said.', "officials"),
+        ('"It is bad," the two said.', "the two"),
+        ('The health ministry met.\n\nHealth said "it is bad."', "Health"),
+        ('"It is unprecedented," An unprecedented said.', "An unprecedented"),
+    ],
+)
+def test_no_speaker_is_a_plural_a_number_or_a_common_noun(text, mention):
+    q = quotes.extract(text)[-1]
+    assert (q.speaker, q.speaker_mention) == (None, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ('"It is bad," Reuters said.', "Reuters"),  # a name ending in s is no plural
+        ('"It is bad," Sanders said.', "Sanders"),
+        ('"It is bad," the Times said.', "Times"),
+        ('"It is bad," the crowd said.', "the crowd"),
+        ('The American Federation of Teachers met; Teachers called her "the champion."', "Teachers"),
+    ],
+)
+def test_speaker_negatives_stay_speakers(text, speaker):
+    assert quotes.extract(text)[-1].speaker == speaker
