@@ -44,6 +44,9 @@ _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma befo
 # A paragraph of at most this many words that does not end a sentence is a headline, a deck or a caption
 # title: US and British headlines alike print their quotations in single marks (Schools ‘safe’ amid surge).
 HEADLINE_MAX_WORDS = 20
+# Quotations in single marks that count towards a page printing its speech in them have this many words
+# or more: speech runs longer than the headline words, nicknames and scare quotes of US copy ('Squad').
+SINGLE_SPEECH_MIN_WORDS = 4
 # `‘We will be back,’ said Jones` / `,’ he said` / `,’ Mick Lynch added`: a single-marked quotation credited
 # as speech is, comma inside the marks and the cue right after, on a page that otherwise prints double marks.
 _CREDIT_VERBS = "said|says|added|adds|told|tells|explained|insisted|continued|recalled|warned|admitted|replied"
@@ -122,7 +125,7 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     singles = [single_marks(text, pstart, pend, _runs_on(text, spans, p))
                if bisect_left(openings, pstart) < bisect_left(openings, pend) else []
                for p, (pstart, pend) in enumerate(spans)]
-    single_page = _prints_speech_in_single_marks(text, doubles, singles)
+    single_page = _prints_speech_in_single_marks(text, spans, doubles, singles)
     found: list[Quotation] = []
     for p, (pstart, pend) in enumerate(spans):
         marks = doubles[p]
@@ -153,17 +156,24 @@ def _runs_on(text: str, spans: list[tuple[int, int]], p: int) -> bool:
 
 
 def _prints_speech_in_single_marks(
-    text: str, doubles: list[list[tuple[int, bool]]], singles: list[list[tuple[int, bool]]]
+    text: str, spans: list[tuple[int, int]], doubles: list[list[tuple[int, bool]]],
+    singles: list[list[tuple[int, bool]]],
 ) -> bool:
-    """Whether a page prints its speech in single marks: more quotations in single marks than in double
-    ones, leaving out those nested in the other kind."""
+    """Whether a page prints its speech in single marks: more quotations of speech in single marks (of
+    SINGLE_SPEECH_MIN_WORDS words or more: a US page's headlines and scare quotes are shorter) than
+    quotations in double marks, leaving out those nested in the other kind."""
     if not any(singles):
         return False
     in_double, in_single = _enclosed(doubles, text), _enclosed(singles, text)
     # two apostrophes ('') are some archives' double marks (the New York Times'): not found as quotations
     # (PolNeAR's gold leaves them out), but they mark the page as one of double marks
     n_double = sum(1 for marks in doubles for i, opens in marks if opens and not in_single(i))
-    n_single = sum(1 for marks in singles for i, opens in marks if opens and not in_double(i))
+    n_single = 0
+    for (_, end), marks in zip(spans, singles, strict=True):
+        for k, (i, opens) in enumerate(marks):  # an opening mark to its closing one, or the paragraph's end
+            close = marks[k + 1][0] if k + 1 < len(marks) else end
+            if opens and not in_double(i) and len(text[i:close].split()) >= SINGLE_SPEECH_MIN_WORDS:
+                n_single += 1
     return n_single > n_double + text.count("''") // 2
 
 

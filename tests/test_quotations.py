@@ -76,6 +76,10 @@ def test_paragraph_index():
         ("Schools ‘safe’ amidst surge\n\n“We won,” he said.", ["safe", "We won"]),
         ("‘It is impossible to overstate this ruling.’\n\n“We won,” he said.",
          ["It is impossible to overstate this ruling.", "We won"]),
+        # ... and a US page's headline, nicknames and nested quotations in single marks leave it one of double
+        ("Trump calls 'Squad' 'a disgrace'\n\n\"They're a disgrace,\" Trump said. \"He told me, 'Don't,' but I did.\""
+         "\n\nOmar, of the so-called 'Squad,' said it was \"racist.\"\n\nPhoto: The 'Squad' at the Capitol.",
+         ["Squad", "a disgrace", "They're a disgrace", "He told me, 'Don't,' but I did.", "racist."]),
         # ... so is a paragraph of speech in single marks, credited with its comma inside the marks
         ("“We won,” he said.\n\n‘We will be back,’ said Jones, 31.", ["We won", "We will be back"]),
         # ... its single marks in the body are names and nested quotations, not speech
