@@ -61,3 +61,11 @@ def test_a_full_page_keeps_trafilatura_text_over_a_short_json_ld_summary():
     ld = json.dumps({"@type": "NewsArticle", "articleBody": "A short summary of the harbour story."})
     article = parse_html(page([ld], visible), "x.html")
     assert article is not None and article.text.startswith("Paragraph 0") and "summary" not in article.text
+
+
+def test_a_page_with_no_visible_text_reads_its_json_ld_body():
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Harbour", "articleBody": BODY, "datePublished": "2021-10"})
+    article = parse_html(f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+                         '<div id="app"></div></body></html>', "app.html")
+    assert article is not None and article.text == BODY.replace("\n", "\n\n")
+    assert (article.title, article.published, article.id) == ("Harbour", "2021-10", "app.html")
