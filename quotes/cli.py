@@ -319,19 +319,15 @@ def evaluate_cmd(
     Example: quotes evaluate ../shared/webpages/gold.json --errors misses.jsonl
     """
     from quotes.evaluate import evaluate
-    from quotes.evaluate_pages import error_lines, evaluate_pages, is_page_gold
+    from quotes.evaluate_pages import evaluate_pages, is_page_gold, write_errors
 
     if is_page_gold(gold):
         with _reported():
             pages = evaluate_pages(gold, limit=limit)
-        for problem in pages.unreadable:
-            typer.echo(f"warning: {problem}", err=True)
-        if errors is not None:
-            try:
-                with errors.open("w", encoding="utf-8") as out:
-                    out.writelines(error_lines(pages))
-            except OSError as e:
-                fail(f"cannot write {errors} ({e.strerror}); give --errors a file in a folder you can write")
+            for problem in pages.unreadable:
+                typer.echo(f"warning: {problem}", err=True)
+            if errors is not None:
+                write_errors(pages, errors)
         _print_figures(str(gold), pages.metrics(), as_json)
         return
     if errors is not None:

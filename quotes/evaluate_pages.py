@@ -25,7 +25,6 @@ import json
 import re
 import time
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -244,7 +243,11 @@ def _error(page: str, kind: str, g: dict[str, Any] | None, q: Quote | None) -> d
     return record
 
 
-def error_lines(ev: PageEvaluation) -> Iterator[str]:
-    """The errors as JSON Lines, for `--errors FILE`."""
-    for record in ev.errors:
-        yield json.dumps(record, ensure_ascii=False) + "\n"
+def write_errors(ev: PageEvaluation, path: str | Path) -> None:
+    """Write every miss to a file as JSON Lines (`--errors FILE`)."""
+    try:
+        with Path(path).open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(record, ensure_ascii=False) + "\n" for record in ev.errors)
+    except OSError as e:
+        raise PageGoldError(f"cannot write {path} ({e.strerror}); give --errors a file in a folder you can "
+                            "write") from e

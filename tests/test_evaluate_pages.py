@@ -130,6 +130,8 @@ def test_cli_evaluate_pages_with_errors_file(page_gold, tmp_path):
     assert json.loads(line)["kind"] == "wrong_speaker"
     table = CliRunner().invoke(app, ["evaluate", str(page_gold)])
     assert "speaker_right_share" in table.stdout
+    unwritable = CliRunner().invoke(app, ["evaluate", str(page_gold), "--errors", str(tmp_path / "no" / "e.jsonl")])
+    assert unwritable.exit_code == 1 and unwritable.stderr.startswith("error: cannot write")
 
 
 def test_cli_errors_option_needs_a_page_gold(tmp_path):
