@@ -56,6 +56,8 @@ WORK_NOUNS = frozenset(
 )
 # Nouns whose "of" names a term (`under the rubric of "security"`, `my list of "best things"`).
 TERM_OF_NOUNS = frozenset("rubric list category notion concept idea label banner guise name term".split())
+# Nouns of works that are verbs too (`polls show "…"`): a work only after a determiner or a possessive.
+SHOW_NOUNS = frozenset("show shows".split())
 # Verbs that name a thing after a common noun (`a seller called "E-Life"`); after a person or a pronoun
 # they characterise instead (`Trump called them "deplorables"`).
 NAMING_VERBS = frozenset("called named dubbed titled nicknamed".split())
@@ -111,11 +113,12 @@ def _named(ctx: ArticleContext, q: Quotation, lead: list[Token]) -> bool:
         return False
     if before[-1] in NAMING_WORDS or " ".join(before[-2:]) in NAMING_WORDS:
         return True
-    noun = next(t for t in reversed(lead) if t.text not in ",:")
-    if noun.low in WORK_NOUNS and not noun.cap and lead[-1].text != ":" \
-            and not any(t.low in _CUES for t in lead[-4:]):
-        # `the book "…"`, `DuVernay's documentary, "13th,"`; not `called the series "a disgrace"`, and
-        # a colon leads into speech
+    words = [t for t in lead if t.text not in ",:"]
+    noun = words[-1]
+    if (noun.low in WORK_NOUNS or noun.low in SHOW_NOUNS and _a_noun(words)) and not noun.cap \
+            and lead[-1].text != ":" and not any(t.low in _CUES for t in lead[-4:]):
+        # `the book "…"`, `DuVernay's documentary, "13th,"`, `the Netflix show "…"`; not `called the series
+        # "a disgrace"`, and a colon leads into speech
         return True
     if before[-1] == "of" and len(before) >= 2 and before[-2] in TERM_OF_NOUNS:
         return True  # `under the rubric of "security"`
@@ -125,6 +128,17 @@ def _named(ctx: ArticleContext, q: Quotation, lead: list[Token]) -> bool:
         gloss = _quotation_before(ctx, q)
         return gloss is not None and not_speech(ctx, gloss)
     return False
+
+
+def _a_noun(words: list[Token]) -> bool:
+    """`the show`, `HBO's show`, `the Netflix show`: a determiner, a possessive or a name after one before
+    the last word, which makes it a noun (not the verb of `polls show`, `Obama shows`)."""
+    if len(words) < 2:
+        return False
+    before = words[-2]
+    if before.low in DETERMINERS or before.low.endswith(("’s", "'s")) or before.low in {"hit", "new"}:
+        return True
+    return before.cap and len(words) > 2 and words[-3].low in DETERMINERS
 
 
 def _common_noun_before(lead: list[Token]) -> bool:
