@@ -30,6 +30,7 @@ from quotes.phrases import (
     CHARACTERISING_VERBS,
     CONJUNCTIONS,
     DETERMINERS,
+    PLACE_PREPOSITIONS,
     PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
@@ -51,7 +52,7 @@ WORK_NOUNS = frozenset(
     """
     book books novel memoir memoirs biography film films movie movies documentary series sitcom episode
     song songs album play musical opera poem painting exhibition podcast programme column essay chapter
-    slogan motto nickname nicknames moniker hashtag catchphrase
+    slogan motto nickname nicknames moniker pseudonym alias codename hashtag catchphrase
     """.split()
 )
 # Nouns whose "of" names a term (`under the rubric of "security"`, `my list of "best things"`).
@@ -83,6 +84,7 @@ _NOT_NAMED_THING = frozenset("is are was were be been has have had also once who
     | SUBJECT_PRONOUNS | frozenset("him her them us me you we they".split())
 _TITLE_LEADS = PREPOSITIONS | {"during", "the", "a", "told"}  # `said on "This Week"`: a title after these
 _CUES = REPORTING_VERBS | CHARACTERISING_VERBS
+_PHRASE_OPENERS = PREPOSITIONS | PLACE_PREPOSITIONS | {"as"}  # `under the pseudonym`, `in the book`
 _WORD = re.compile(r"\w+")
 
 
@@ -94,7 +96,7 @@ def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
     lead = _tokens(ctx.text, q.open_at - LEAD_CHARS, q.open_at)[-8:]
     if _named(ctx, q, lead) or _inside_a_name(ctx, q, words):
         return True
-    if len(words) <= TERM_MAX_WORDS and _writers_noun_phrase(ctx, q, words, lead):
+    if len(words) <= TITLE_MAX_WORDS and _writers_noun_phrase(ctx, q, words, lead):
         return True
     if q.kind == "direct" and len(words) == 1:
         return False  # `"Unbelievable," he said.`
@@ -116,7 +118,7 @@ def _named(ctx: ArticleContext, q: Quotation, lead: list[Token]) -> bool:
     words = [t for t in lead if t.text not in ",:"]
     noun = words[-1]
     if (noun.low in WORK_NOUNS or noun.low in SHOW_NOUNS and _a_noun(words)) and not noun.cap \
-            and lead[-1].text != ":" and not any(t.low in _CUES for t in lead[-4:]):
+            and lead[-1].text != ":" and not _cue_before_noun(words):
         # `the book "…"`, `DuVernay's documentary, "13th,"`, `the Netflix show "…"`; not `called the series
         # "a disgrace"`, and a colon leads into speech
         return True
@@ -124,10 +126,34 @@ def _named(ctx: ArticleContext, q: Quotation, lead: list[Token]) -> bool:
         return True  # `under the rubric of "security"`
     if before[-1] in NAMING_VERBS and _common_noun_before(lead):
         return True  # `a seller called "E-Life"`, not `Trump called "…"` or `what he called "…"`
+    if _work_after(ctx, q):
+        return True  # `"Chi-Raq," a movie about Chicago`: the quotation is the work's title
     if before[-1] == "or":
         gloss = _quotation_before(ctx, q)
         return gloss is not None and not_speech(ctx, gloss)
     return False
+
+
+def _cue_before_noun(words: list[Token]) -> bool:
+    """`called the series "…"`, `called his new book "…"`: a cue just before the noun phrase makes the
+    quotation what someone called it; a preposition between (`wrote under the pseudonym`) does not."""
+    for t in reversed(words[-4:-1]):
+        if t.low in _CUES:
+            return True
+        if t.low in _PHRASE_OPENERS:
+            return False
+    return False
+
+
+def _work_after(ctx: ArticleContext, q: Quotation) -> bool:
+    """`"Chi-Raq," a movie about …`, `"Trumpcare," the ad that …`: an appositive naming a work follows."""
+    after = [t.low for t in _tokens(ctx.text, q.close_at, q.close_at + 40)[:5]]
+    if ctx.text[q.close_at - 2 : q.close_at] not in (',"', ",”") and after[:1] != [","]:
+        return False
+    after = [w for w in after if w != ","][:4]
+    if not after or after[0] not in DETERMINERS or any(w in _CUES for w in after):
+        return False  # `"…," the book said`: the work is the speaker
+    return any(w in WORK_NOUNS or w in SHOW_NOUNS for w in after[1:])
 
 
 def _a_noun(words: list[Token]) -> bool:
@@ -142,13 +168,13 @@ def _a_noun(words: list[Token]) -> bool:
 
 
 def _common_noun_before(lead: list[Token]) -> bool:
-    """`a seller called`, `a new phenomenon called`: a lower-case noun after a determiner (and perhaps an
-    adjective) before the naming verb, not a person or a pronoun (`critics called`, `he called`)."""
+    """`a seller called`, `a new phenomenon called`: a lower-case noun after a determiner (and up to two
+    words more) before the naming verb, not a person or a pronoun (`critics called`, `he called`)."""
     toks = [t for t in lead if t.text not in ",:"][:-1]
     if not toks or not toks[-1].text.isalpha() or toks[-1].cap or toks[-1].low in _NOT_NAMED_THING \
             or toks[-1].low in TITLES:
         return False
-    return any(t.low in DETERMINERS for t in toks[-3:-1])
+    return any(t.low in DETERMINERS for t in toks[-4:-1])  # `A German news organization called`
 
 
 def _quotation_before(ctx: ArticleContext, q: Quotation) -> Quotation | None:
@@ -172,16 +198,18 @@ def _inside_a_name(ctx: ArticleContext, q: Quotation, words: list[str]) -> bool:
 def _writers_noun_phrase(ctx: ArticleContext, q: Quotation, words: list[str], lead: list[Token]) -> bool:
     """A term in the writer's noun phrase: modifying the noun after it (`"Parasite" director Bong Joon
     Ho`, `its "Stage 3" action`), or after a determiner and an adjective (`a powerful "super PAC"`)."""
-    if q.text[-1:] in ",.;:!?" or q.kind == "direct" and len(words) > 1:
+    if q.text[-1:] in ",.;:!?":
         return False
     after = _tokens(ctx.text, q.close_at, q.close_at + 40)[:2]
-    if after and _modified_noun(ctx, q, after):
-        if len(after) > 1 and after[1].cap and words[0][:1].isupper() and not (lead and lead[-1].low in _CUES):
-            return True  # `"Parasite" director Bong Joon Ho`: a title before a name
-        if words[0][:1].isupper() or (lead and lead[-1].low in DETERMINERS):
-            return not _cue_in_sentence(ctx, q)  # `its "Stage 3" action`, `the "smart" meter, which`
-    if len(lead) >= 2 and lead[-1].text.isalpha() and not lead[-1].cap and lead[-1].low.endswith(ADJECTIVE_ENDINGS) \
-            and lead[-2].low in DETERMINERS:
+    modifies = bool(after) and _modified_noun(ctx, q, after)
+    if modifies and len(after) > 1 and after[1].cap and words[0][:1].isupper() and not (lead and lead[-1].low in _CUES):
+        return True  # `"Parasite" director Bong Joon Ho`, `"Orange is the New Black" star Dascha Polanco`
+    if len(words) > TERM_MAX_WORDS or q.kind == "direct" and len(words) > 1:
+        return False  # the rest is about short terms inside the writer's sentence
+    if modifies and (words[0][:1].isupper() or (lead and lead[-1].low in DETERMINERS)):
+        return not _cue_in_sentence(ctx, q)  # `its "Stage 3" action`, `the "smart" meter, which`
+    if len(lead) >= 2 and lead[-1].text.isalpha() and not lead[-1].cap \
+            and lead[-1].low.endswith(ADJECTIVE_ENDINGS) and lead[-2].low in DETERMINERS:
         return not _cue_in_sentence(ctx, q)  # `a powerful "super PAC"`
     return False
 
@@ -239,7 +267,9 @@ def _words_of(text: str) -> str:
 def _title(words: list[str], lead: list[Token]) -> bool:
     """Every word of more than three letters capitalised, and no cue leading into it."""
     long_words = [w for w in words if w.strip("‘’'\"(),:;").lower() not in TITLE_SMALL_WORDS]
-    title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
+    # a number is a word of a title too ("Apollo 13", "Stage 3")
+    title_case = bool(long_words) and all(w[:1].isupper() or w[:1].isdigit() for w in long_words) \
+        and words[0][:1].isupper()
     if not title_case:
         return False
     # a name someone gives ("Trump called her “Miss Piggy”") is that person's words; a show named after

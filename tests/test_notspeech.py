@@ -23,7 +23,12 @@ import quotes
          "mkono wa damu"),
         ('Peters earned the Swahili nickname "mkono wa damu," or "the man with the bloody hand," for it.',
          "the man with the bloody hand"),
+        ("Howard had roles in “How the Grinch Stole Christmas,” “Apollo 13,” and “Austin Powers.”", "Apollo 13"),
+        ('To top it off, "Chi-Raq," a movie about Chicago violence directed by Spike Lee, opens.', "Chi-Raq"),
+        ('Weiner wrote under the pseudonym "Carlos Danger," but it did not help him.', "Carlos Danger"),
+        ('A German news organization called "The Local" cited the poll.', "The Local"),
         # a one-word or short quotation used as a modifier, a title after told/on
+        ('"Orange is the New Black" star Dascha Polanco opened up about it.', "Orange is the New Black"),
         ('"Parasite" director Bong Joon Ho accepted the award on Sunday night.', "Parasite"),
         ('At 6:36 p.m., the grid operator ordered its "Stage 3" action, where utilities cut power.', "Stage 3"),
         ('Harry told "CBS This Morning" co-host Gayle King that he was happy.', "CBS This Morning"),
@@ -53,6 +58,8 @@ def test_not_speech(text, dropped):
         ('Jessica Ditto said she expects the campaign "to continue calling out bias."',
          "to continue calling out bias.", "Jessica Ditto"),
         ('"That," Barack Obama added, "promises more."', "That", "Barack Obama"),
+        ('"We won 3 games," Tom Smith said.', "We won 3 games", "Tom Smith"),
+        ('"It was a disaster," Tom Smith, a film critic, said.', "It was a disaster", "Tom Smith"),
         # a paragraph of one quotation that repeats nothing is speech
         ('Mayor Jane Roe spoke on Monday.\n\n"We will rebuild the harbour."', "We will rebuild the harbour.",
          "Jane Roe"),
