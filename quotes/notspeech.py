@@ -55,8 +55,15 @@ WORK_NOUNS = frozenset(
     slogan motto nickname nicknames moniker pseudonym alias codename hashtag catchphrase
     """.split()
 )
-# Nouns whose "of" names a term (`under the rubric of "security"`, `my list of "best things"`).
-TERM_OF_NOUNS = frozenset("rubric list category notion concept idea label banner guise name term".split())
+# Nouns whose "of" names a term or a work (`under the rubric of "security"`, `my list of "best things"`,
+# `the author of "The Art of the Deal"`, `season four of "Sherlock"`).
+TERM_OF_NOUNS = frozenset(
+    """
+    rubric list category notion concept idea label banner guise name term
+    author authors director directors creator creators host hosts star stars producer editor publisher
+    cast season seasons episode episodes edition premiere sequel finale
+    """.split()
+)
 # Nouns of works that are verbs too (`polls show "…"`): a work only after a determiner or a possessive.
 SHOW_NOUNS = frozenset("show shows".split())
 # Verbs that name a thing after a common noun (`a seller called "E-Life"`); after a person or a pronoun
@@ -86,6 +93,8 @@ _TITLE_LEADS = PREPOSITIONS | {"during", "the", "a", "told"}  # `said on "This W
 _CUES = REPORTING_VERBS | CHARACTERISING_VERBS
 _PHRASE_OPENERS = PREPOSITIONS | PLACE_PREPOSITIONS | {"as"}  # `under the pseudonym`, `in the book`
 _WORD = re.compile(r"\w+")
+# What the writer says a quoted term is: `"Non-paper" is a diplomatic term`, `"…" has been U.S. policy`.
+_DEFINED = re.compile(r"\s+(?:is|was) (?:a|an|the)\b|\s+(?:has been|means|refers to|stands for)\b")
 
 
 def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
@@ -94,7 +103,7 @@ def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
     if not words:
         return True
     lead = _tokens(ctx.text, q.open_at - LEAD_CHARS, q.open_at)[-8:]
-    if _named(ctx, q, lead) or _inside_a_name(ctx, q, words):
+    if _named(ctx, q, lead) or _inside_a_name(ctx, q, words) or _term_defined(ctx, q):
         return True
     if len(words) <= TITLE_MAX_WORDS and _writers_noun_phrase(ctx, q, words, lead):
         return True
@@ -122,15 +131,15 @@ def _named(ctx: ArticleContext, q: Quotation, lead: list[Token]) -> bool:
         # `the book "…"`, `DuVernay's documentary, "13th,"`, `the Netflix show "…"`; not `called the series
         # "a disgrace"`, and a colon leads into speech
         return True
-    if before[-1] == "of" and len(before) >= 2 and before[-2] in TERM_OF_NOUNS:
-        return True  # `under the rubric of "security"`
+    if before[-1] == "of" and any(w in TERM_OF_NOUNS for w in before[-3:-1]):
+        return True  # `under the rubric of "security"`, `season four of "Sherlock"`
     if before[-1] in NAMING_VERBS and _common_noun_before(lead):
         return True  # `a seller called "E-Life"`, not `Trump called "…"` or `what he called "…"`
     if _work_after(ctx, q):
         return True  # `"Chi-Raq," a movie about Chicago`: the quotation is the work's title
-    if before[-1] == "or":
-        gloss = _quotation_before(ctx, q)
-        return gloss is not None and not_speech(ctx, gloss)
+    if before[-1] in ("or", "and") or lead[-1].text == ",":
+        listed = _quotation_before(ctx, q)  # `"mkono wa damu," or "…"`, `"La Gozadera" and "Madre Tierra"`
+        return listed is not None and not_speech(ctx, listed)
     return False
 
 
@@ -177,10 +186,21 @@ def _common_noun_before(lead: list[Token]) -> bool:
     return any(t.low in DETERMINERS for t in toks[-4:-1])  # `A German news organization called`
 
 
+def _term_defined(ctx: ArticleContext, q: Quotation) -> bool:
+    """`"Non-paper" is a diplomatic term`, `"Containment" has been U.S. policy`: a short quotation opening
+    a sentence, and the writer saying what the words are."""
+    if len(q.text.split()) > 3 or ctx.text[q.end : q.close_at - 1].strip():
+        return False
+    sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
+    if sentence is None or ctx.text[sentence.start : q.open_at].strip():
+        return False
+    return _DEFINED.match(ctx.text, q.close_at) is not None
+
+
 def _quotation_before(ctx: ArticleContext, q: Quotation) -> Quotation | None:
-    """The quotation just before this one, if only `, or` stands between them."""
+    """The quotation just before this one, if only `,`, `or` or `and` stands between them (a list)."""
     k = bisect_right(ctx.quote_ends, q.open_at) - 1
-    if k < 0 or ctx.text[ctx.quote_ends[k] : q.open_at].strip(" ,") != "or":
+    if k < 0 or ctx.text[ctx.quote_ends[k] : q.open_at].strip(" ,") not in ("or", "and", ""):
         return None
     open_at, close_at = ctx.quote_starts[k], ctx.quote_ends[k]
     words = ctx.text[open_at + 1 : close_at - 1].rstrip(" ,;:")

@@ -27,6 +27,11 @@ import quotes
         ('To top it off, "Chi-Raq," a movie about Chicago violence directed by Spike Lee, opens.', "Chi-Raq"),
         ('Weiner wrote under the pseudonym "Carlos Danger," but it did not help him.', "Carlos Danger"),
         ('A German news organization called "The Local" cited the poll.', "The Local"),
+        ('We finally have a trailer for season four of "Sherlock." It looks good.', "Sherlock."),
+        ('He wrote the author of "The Art of the Deal" a letter.', "The Art of the Deal"),
+        ('The band played Latin hits including "La Gozadera" and "Madre Tierra (Oye)."', "Madre Tierra (Oye)."),
+        ('"Non-paper" is a diplomatic term for a discussion document.', "Non-paper"),
+        ('"Containment" has been U.S. policy against major foes.', "Containment"),
         # a one-word or short quotation used as a modifier, a title after told/on
         ('"Orange is the New Black" star Dascha Polanco opened up about it.', "Orange is the New Black"),
         ('"Parasite" director Bong Joon Ho accepted the award on Sunday night.', "Parasite"),
@@ -60,6 +65,8 @@ def test_not_speech(text, dropped):
         ('"That," Barack Obama added, "promises more."', "That", "Barack Obama"),
         ('"We won 3 games," Tom Smith said.', "We won 3 games", "Tom Smith"),
         ('"It was a disaster," Tom Smith, a film critic, said.', "It was a disaster", "Tom Smith"),
+        ('Donald Trump called it "terrible" and "a disgrace."', "a disgrace.", "Donald Trump"),
+        ('"Never," Tom Smith said, "is a long time."', "Never", "Tom Smith"),
         # a paragraph of one quotation that repeats nothing is speech
         ('Mayor Jane Roe spoke on Monday.\n\n"We will rebuild the harbour."', "We will rebuild the harbour.",
          "Jane Roe"),
