@@ -277,3 +277,37 @@ def test_cues_and_their_subjects(text, speaker, rule):
 )
 def test_cue_negatives_keep_the_quotation(text):
     assert quotes.extract(text)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a participle cue with its own subject (#8)
+        ('Hillary Clinton spoke, with spokesman Glen Caplin saying "we are confident."', "Glen Caplin", "Glen Caplin"),
+        ('Hillary Clinton spoke, with her longtime aide Huma Abedin saying "we are confident."', "Huma Abedin",
+         "Huma Abedin"),
+        ('Donald Trump spoke. The campaign issued a statement saying "we are confident."', "the campaign",
+         "The campaign"),
+        ('Donald Trump is insisting he is "winning."', "Donald Trump", "Donald Trump"),
+        # negative: a participle after an object is the clause's subject's, not the object's
+        ('Donald Trump released an ad calling Clinton "crooked."', "Donald Trump", "Donald Trump"),
+        # a phrase between the subject and its verb
+        ('Donald Trump in recent days has suggested the vote is "rigged."', "Donald Trump", "Donald Trump"),
+        ('Donald Trump at the time said the vote was "rigged."', "Donald Trump", "Donald Trump"),
+        # negative: "of" ties a noun phrase, it opens no such phrase
+        ('Only 52 percent of registered voters said she is in "good health."', None, "voters"),
+        # appositives of any shape after a name, before the cue
+        ('"It is close," Bill McInturff, part of the team that runs the poll, told NBC.', "Bill McInturff",
+         "Bill McInturff"),
+        ('Sen. Ron Johnson (R-Wis.), who told reporters it was "a sham," left.', "Ron Johnson", "Sen. Ron Johnson"),
+        # one of the people just described: the mention, and no speaker
+        ('Voters were split. "It is a mess," one said.', None, "one"),
+        # a fragment closed by a comma takes the cue beside it, not an earlier one
+        ('Hillary Clinton said the vote was fair, but it was "rigged," Donald Trump said.', "Donald Trump",
+         "Donald Trump"),
+        ('Hillary Clinton said the vote was "rigged" and left.', "Hillary Clinton", "Hillary Clinton"),
+    ],
+)
+def test_subjects_of_cues(text, speaker, mention):
+    q = quotes.extract(text)[-1]
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
