@@ -35,13 +35,13 @@ from quotes.names import (
     NOT_NAMES,
     TITLES,
 )
+from quotes.notspeech import not_speech
 from quotes.phrases import (
     CHARACTERISING_VERBS,
     CONJUNCTIONS,
     CUE_AFTER_VERBS,
     DASHES,
     INTRODUCERS,
-    PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
@@ -54,7 +54,7 @@ from quotes.phrases import (
     sentence_subject,
     speaker_follows,
 )
-from quotes.quotations import SENTENCE_END, stripped_end
+from quotes.quotations import stripped_end
 
 # Confidence of each rule: the share of its attributions whose speaker is right on annotated news
 # (PolNeAR train split, 840 articles, over the quotations whose mention resolves to someone; rounded;
@@ -74,17 +74,9 @@ CONFIDENCE = {
     "previous_sentence": 0.64,
     "none": 0.0,
 }
-# A quotation whose every word of more than three letters is capitalised, of at most this many words,
-# is a title or a name (a show, a book, a slogan, a nickname), not speech.
-TITLE_MAX_WORDS = 7
-# Words that introduce a name or a term, not speech: `the so-called "experts"`, `known as "the Donald"`.
-NAMING_WORDS = frozenset({"so-called", "known as", "titled", "entitled", "nicknamed", "hashtag"})
-# Words a title leaves in lower case ("Face the Nation", "Generations with Kevin Swanson").
-TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as into vs".split())
 # Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
 _PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS  # the cues before a partial quotation
 _NOT_DESCRIBING = NOT_NAMES | INTRODUCERS | CONJUNCTIONS  # lower-case words no description before a name has
-_TITLE_LEADS = PREPOSITIONS | {"during", "the", "a"}  # `said on “This Week”`: a title after these
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
 # How many words a sentence that only credits the quotation before it may have (`"…." Trump said.`).
@@ -331,37 +323,6 @@ def subject_of_sentence(ctx: ArticleContext, q: Quotation) -> _Found | None:
     if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found("sentence_subject", None, _span(toks, span))
-
-
-def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
-    """A title or a name between marks: every word of more than three letters capitalised ("Face the
-    Nation", "Lyin' Ted"), a word set inside a name (`Marcia "Cia" Price`), or words introduced as a
-    name (`the so-called "experts"`, `a show titled "Sons"`)."""
-    words = q.text.rstrip(".,!?").split()
-    if not words:
-        return True
-    before = [w.strip(",:") for w in ctx.text[max(0, q.open_at - 20) : q.open_at].lower().split()]
-    if before and (before[-1] in NAMING_WORDS or " ".join(before[-2:]) in NAMING_WORDS):
-        return True
-    word_before = ctx.text[max(0, q.open_at - 30) : q.open_at].split()[-1:]
-    name_before = bool(word_before) and word_before[0][:1].isupper() and ctx.text[q.open_at - 1] == " "
-    ends_sentence = ctx.text[q.close_at - 2 : q.close_at - 1] in SENTENCE_END
-    if len(words) <= 2 and name_before and not ends_sentence and ctx.text[q.close_at + 1 : q.close_at + 2].isupper():
-        return True
-    if q.kind == "direct" and len(words) == 1:
-        return False  # `"Unbelievable," he said.`
-    if len(words) > TITLE_MAX_WORDS:
-        return False  # too long for a title (tested first: most quotations are, and then no word is read)
-    long_words = [w for w in words if w.strip("‘’'\"(),:;").lower() not in TITLE_SMALL_WORDS]
-    title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
-    if not title_case:
-        return False
-    # a name someone gives ("Trump called her “Miss Piggy”") is that person's words; a show named after
-    # its network or a preposition ("said on ABC's “This Week”") is a title still
-    lead = ctx.tokens_between(max(0, q.open_at - 60), q.open_at)[-8:]
-    if lead and (lead[-1].low.endswith(("’s", "'s")) or lead[-1].low in _TITLE_LEADS):
-        return True
-    return not any(t.low in REPORTING_VERBS or t.low in CHARACTERISING_VERBS for t in lead)
 
 
 def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quotation]) -> list[Quote]:

@@ -14,7 +14,8 @@ saved page, named by its file name relative to the gold file, its `quotes` (text
   not "Neil Ford and Zoe Anderson"); counted over found quotations whose speaker is named and unambiguous,
   and reported over all such gold quotations (a missed quotation's speaker is not right);
 - an *unnamed* speaker (the page never names them) is *sensible* when the prediction declines (None) or is
-  a description sharing a word with the gold's ("a spokesperson" for "a UCEA spokesperson");
+  a description with the gold's head noun ("the spokesperson" for "a spokesperson for the UCEA", not
+  "Transport" for "a spokesperson for the Department for Transport") and no person's name;
 - *non-speech given a speaker*: gold titles and scare quotes that came out with a speaker.
 """
 
@@ -38,8 +39,8 @@ from quotes.pipeline import extract
 # A prediction and a gold quotation are one when they share at least this share of the longer one's words:
 # the PolNeAR scorer's "half of the characters", in words, so a quotation cut at a dash still counts.
 MATCH_SHARE = 0.5
-# Words of a description that say nothing about who it is ("the", "a" in "a spokesperson for the UCEA").
-_FUNCTION_WORDS = frozenset("a an the of for at in on to from and or with by his her their its one who".split())
+# Words that end a description's head ("a spokesperson | for the UCEA", "the man | who said").
+_AFTER_HEAD = frozenset("of for at in on to from with by who that which whose and or".split())
 _WORD = re.compile(r"\w+")
 
 
@@ -147,11 +148,13 @@ def speaker_right(predicted: str | None, gold_name: str, others: set[str]) -> bo
 
 
 def unnamed_sensible(predicted: str | None, description: str, names: set[str]) -> bool:
-    """Declined, or a description sharing a word with the gold's, naming no person of the page."""
+    """Declined, or a description holding the gold description's head noun, naming no person of the page."""
     if predicted is None:
         return True
     said = set(words(predicted))
-    return not said & names and bool(said & (set(words(description)) - _FUNCTION_WORDS))
+    described = words(description)
+    cut = next((i for i, w in enumerate(described) if w in _AFTER_HEAD and i), len(described))
+    return not said & names and bool(described) and described[cut - 1] in said
 
 
 def evaluate_pages(path: str | Path, limit: int | None = None) -> PageEvaluation:

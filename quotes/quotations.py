@@ -9,20 +9,25 @@ shape this module:
 - typists and feeds get the direction of curly marks wrong (“expedited review“, ”get close to”), so the
   direction of a mark is read from its neighbours (a space before, a letter after: it opens), and the
   glyph decides only where the neighbours do not;
-- an unbalanced mark never swallows more than its own paragraph.
+- an unbalanced mark never swallows more than its own paragraph;
+- single marks are speech where the page prints its speech in them (British, Irish, Caribbean, Indian and
+  Australian outlets: more quotations in single marks than in double ones), and in a headline or a
+  paragraph that is one quotation (a deck, a pull quote) without double marks; elsewhere they are
+  apostrophes or nested quotations (quotes/singlemarks.py tells the two apart).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 from quotes.model import Quotation, Sentence
+from quotes.singlemarks import possible_openings, single_marks
 
-# Double quotation marks, in every form that news feeds use. Single marks are not searched for at the top
-# level: most are apostrophes ("Trump's", "’90s"), and news copy keeps single marks for nested quotations
-# and headlines.
+# Double quotation marks, in every form that news feeds use. Single marks are searched for at the top
+# level only where the page uses them for speech (see the module's docstring): most are apostrophes
+# ("Trump's", "’90s"), and US copy keeps single marks for nested quotations and headlines.
 DOUBLE_MARKS = '"“”„‟«»'
 _MARK = re.compile(f"[{DOUBLE_MARKS}]")
 OPENING_GLYPHS = "“„‟«"
@@ -36,6 +41,14 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 # Markup left in a feed's text (`<tweet author="@x" id="77">`): its attribute values are not quotations.
 _MARKUP = re.compile(r"<[A-Za-z/][^<>\n]{0,500}>")
 _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma before "he said" is not speech
+# A paragraph of at most this many words that does not end a sentence is a headline, a deck or a caption
+# title: US and British headlines alike print their quotations in single marks (Schools ‘safe’ amid surge).
+HEADLINE_MAX_WORDS = 20
+# `‘We will be back,’ said Jones` / `,’ he said` / `,’ Mick Lynch added`: a single-marked quotation credited
+# as speech is, comma inside the marks and the cue right after, on a page that otherwise prints double marks.
+_CREDIT_VERBS = "said|says|added|adds|told|tells|explained|insisted|continued|recalled|warned|admitted|replied"
+_SINGLE_CREDIT = re.compile(
+    rf",[’'] (?:(?:he|she|they|I|we|(?:[A-Z][\w.’'-]*\s){{1,4}})\s?)?(?:{_CREDIT_VERBS})\b")
 
 
 def stripped_end(text: str, end: int, start: int = 0) -> int:
@@ -102,11 +115,19 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     """Every quotation in `text`, in order, one per paragraph it spans."""
     starts = paragraph_starts(text)
     sentence_starts = [s.start for s in sentences]
+    spans = [(pstart, stripped_end(text, starts[p + 1] if p + 1 < len(starts) else len(text)))
+             for p, pstart in enumerate(starts)]
+    doubles = [_marks(text, pstart, pend) for pstart, pend in spans]
+    openings = possible_openings(text)  # most texts have none: then no paragraph reads its single marks
+    singles = [single_marks(text, pstart, pend, _runs_on(text, spans, p))
+               if bisect_left(openings, pstart) < bisect_left(openings, pend) else []
+               for p, (pstart, pend) in enumerate(spans)]
+    single_page = _prints_speech_in_single_marks(text, doubles, singles)
     found: list[Quotation] = []
-    for p, pstart in enumerate(starts):
-        pend = starts[p + 1] if p + 1 < len(starts) else len(text)
-        pend = stripped_end(text, pend)
-        marks = _marks(text, pstart, pend)
+    for p, (pstart, pend) in enumerate(spans):
+        marks = doubles[p]
+        if singles[p] and (single_page or (not marks and _single_marks_speak(text, pstart, pend, singles[p]))):
+            marks = singles[p]
         k = 0
         while k < len(marks):
             at, opens = marks[k]
@@ -124,6 +145,61 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
             if q is not None:
                 found.append(q)
     return found
+
+
+def _runs_on(text: str, spans: list[tuple[int, int]], p: int) -> bool:
+    """Whether the paragraph after paragraph p opens with a single mark (a quotation may run on into it)."""
+    return p + 1 < len(spans) and text[spans[p + 1][0] : spans[p + 1][0] + 1] in "‘'"
+
+
+def _prints_speech_in_single_marks(
+    text: str, doubles: list[list[tuple[int, bool]]], singles: list[list[tuple[int, bool]]]
+) -> bool:
+    """Whether a page prints its speech in single marks: more quotations in single marks than in double
+    ones, leaving out those nested in the other kind."""
+    if not any(singles):
+        return False
+    in_double, in_single = _enclosed(doubles, text), _enclosed(singles, text)
+    # two apostrophes ('') are some archives' double marks (the New York Times'): not found as quotations
+    # (PolNeAR's gold leaves them out), but they mark the page as one of double marks
+    n_double = sum(1 for marks in doubles for i, opens in marks if opens and not in_single(i))
+    n_single = sum(1 for marks in singles for i, opens in marks if opens and not in_double(i))
+    return n_single > n_double + text.count("''") // 2
+
+
+def _enclosed(marks: list[list[tuple[int, bool]]], text: str) -> Callable[[int], bool]:
+    """A test of whether an offset lies inside one of the quotations these marks make."""
+    spans = []
+    for paragraph in marks:
+        start = None
+        for i, opens in paragraph:
+            if opens:
+                start = i
+            elif start is not None:
+                spans.append((start, i))
+                start = None
+        if start is not None:
+            spans.append((start, len(text)))
+    starts = [a for a, _ in spans]  # in order, and never overlapping: one bisection finds the candidate
+
+    def inside(i: int) -> bool:
+        k = bisect_right(starts, i - 1) - 1
+        return k >= 0 and spans[k][0] < i < spans[k][1]
+
+    return inside
+
+
+def _single_marks_speak(text: str, start: int, end: int, singles: list[tuple[int, bool]]) -> bool:
+    """On a page of double marks, single marks are speech in a headline (a short paragraph that ends no
+    sentence), in a paragraph that is one quotation (a deck, a pull quote), and in a paragraph that credits
+    one the way speech is credited, its comma inside the marks (`‘We will win,’ he said`: a title keeps its
+    comma outside, `the film ‘Pride’, which`): house styles mix on some sites."""
+    if singles[0][0] == start and singles[-1][0] == end - 1:
+        return True
+    if "''" not in text[start:end] and _SINGLE_CREDIT.search(text, start, end):
+        return True
+    paragraph = text[start:end]
+    return len(paragraph.split()) <= HEADLINE_MAX_WORDS and paragraph.rstrip("’'")[-1:] not in SENTENCE_END
 
 
 def _quotation(
