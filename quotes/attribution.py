@@ -89,6 +89,10 @@ OWN_SUBJECT_DESCRIPTION = 4
 # How close (in characters) a cue's speaker after a fragment closed by a comma stands to be the
 # fragment's own cue (`Clinton said the vote was fair, but it was "rigged," Trump said`).
 BESIDE = 3
+_MARKS = frozenset("“”\"")
+_APPOSITIVE_OPENERS = TITLES | {"the", "a", "an"}  # "Director of …", "the head of …", "a spokesman for …"
+# How many tokens a name and its appositive after a quotation may have to credit it without a verb.
+CREDIT_WORDS = 20
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
@@ -150,6 +154,8 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if n == 0:
             continue
         cue = " ".join(t.low for t in toks[i : i + n])
+        if i > 0 and toks[i - 1].low in RELATIVES:
+            continue  # `"…," Alberto Shiguematsu, a resident who tweeted about it, said`: an aside's verb
         if i == 0:
             if toks[0].low.endswith("ing") and n == 1:
                 return None  # `"…," adding that …`: the subject is before the quotation
@@ -174,7 +180,24 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if lead and lead[-1].text == "," and (toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap):
             return _Found("cue_after", cue, _span(toks, span))
         return None
-    return None
+    return _credited_without_verb(ctx, q, toks)
+
+
+def _credited_without_verb(ctx: ArticleContext, q: Quotation, toks: Sequence[Token]) -> _Found | None:
+    """`"…," Augusto Reyes, Director of the Caribbean Air and Marine Branch.`: a quotation closed by a
+    comma, then a name and its appositive ending the sentence, with no verb: the name is its credit."""
+    while toks and toks[-1].text in _MARKS:
+        toks = toks[:-1]  # a stray mark opening the next paragraph's quotation
+    if not toks or len(toks) > CREDIT_WORDS or "," not in ctx.text[q.end - 1 : q.close_at + 1]:
+        return None
+    comma = next((k for k in range(len(toks)) if toks[k].text == ","), None)
+    if comma is None or comma == 0 or not all(is_name_word(t) or t.text == "." for t in toks[:comma]):
+        return None
+    if comma + 1 >= len(toks) or not (toks[comma + 1].cap or toks[comma + 1].low in _APPOSITIVE_OPENERS):
+        return None  # `"…," Trump, who left early, came back`: a clause, not a credit
+    if any(t.low in REPORTING_VERBS or t.text in _MARKS or t.text == "," for t in toks[comma + 1 :]):
+        return None
+    return _Found("cue_after", None, _span(toks, (0, comma)))
 
 
 def _named_before_appositive(toks: Sequence[Token], comma: int) -> tuple[int, int] | None:

@@ -371,6 +371,18 @@ def _clause_subject(toks: Sequence[Token], start: int, before: int) -> tuple[int
     k = start + (1 if t.low in DETERMINERS else 0)
     while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
         k += 1
+    if k > start and toks[k - 1].low.endswith(("’s", "'s")):
+        # a possessive opens a description, and a name set beside it is the subject: "Bolger’s
+        # lawyer, Jeremy Robinson, had a statement" -> "Jeremy Robinson"
+        m = k
+        while m < before and m - k < 3 and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
+            m += 1
+        if m > k and m + 1 < before and toks[m].text == "," and is_name_word(toks[m + 1]):
+            n = m + 2
+            while n < before and (toks[n].cap or toks[n].text == ".") and toks[n].low not in NOT_NAMES:
+                n += 1
+            if n < before and toks[n].text == ",":
+                return (m + 1, n)
     if k > start and not (k == start + 1 and t.low in DETERMINERS):
         return (start, k)
     if t.low in DETERMINERS and before > start + 1 and toks[start + 1].text.isalpha():

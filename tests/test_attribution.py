@@ -311,3 +311,33 @@ def test_cue_negatives_keep_the_quotation(text):
 def test_subjects_of_cues(text, speaker, mention):
     q = quotes.extract(text)[-1]
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a verb inside an appositive is the aside's, not the cue (#8)
+        ('“The air is bad,” Alberto Shiguematsu, a resident who tweeted about the smoke, said.',
+         "Alberto Shiguematsu"),
+        # a name and its appositive after a quotation closed by a comma credit it without a verb
+        ('“Our agents continue to interdict people,” Augusto Reyes, Director of the Marine Branch.', "Augusto Reyes"),
+        # a possessive description with the name beside it is the sentence's subject
+        ('Bolger’s lawyer, Jeremy Robinson, had a statement. “It is impossible to overstate this.”',
+         "Jeremy Robinson"),
+    ],
+)
+def test_names_beside_descriptions(text, speaker):
+    assert quotes.extract(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no comma closing the quotation, or a verb after the name: no credit without a verb
+        '"We are done" the nominee. More text here.',
+        '"We are done," Trump, who left early, came back.',
+        '"We are done," Trump, the nominee, and Pence came back.',
+    ],
+)
+def test_no_credit_without_a_name_and_comma(text):
+    assert all(q.speaker is None for q in quotes.extract(text))
