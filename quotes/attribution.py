@@ -81,6 +81,18 @@ _NOT_DESCRIBING = NOT_NAMES | INTRODUCERS | CONJUNCTIONS  # lower-case words no 
 CUE_AFTER_REACH = 30
 # How many words a sentence that only credits the quotation before it may have (`"…." Trump said.`).
 BARE_CREDIT_WORDS = 4
+# Forms of "be" before a participle cue: its subject is before them (`Trump is insisting`).
+_PROGRESSIVE = frozenset("is are was were".split())
+# How many words of description may stand between "with" and a participle's subject (`with spokesman
+# Glen Caplin saying`, `with her longtime aide Huma Abedin saying`).
+OWN_SUBJECT_DESCRIPTION = 4
+# How close (in characters) a cue's speaker after a fragment closed by a comma stands to be the
+# fragment's own cue (`Clinton said the vote was fair, but it was "rigged," Trump said`).
+BESIDE = 3
+_MARKS = frozenset("“”\"")
+_APPOSITIVE_OPENERS = TITLES | {"the", "a", "an"}  # "Director of …", "the head of …", "a spokesman for …"
+# How many tokens a name and its appositive after a quotation may have to credit it without a verb.
+CREDIT_WORDS = 20
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
@@ -142,6 +154,8 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if n == 0:
             continue
         cue = " ".join(t.low for t in toks[i : i + n])
+        if i > 0 and toks[i - 1].low in RELATIVES:
+            continue  # `"…," Alberto Shiguematsu, a resident who tweeted about it, said`: an aside's verb
         if i == 0:
             if toks[0].low.endswith("ing") and n == 1:
                 return None  # `"…," adding that …`: the subject is before the quotation
@@ -151,9 +165,11 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
             return None  # `"…?" Mr. Cueto responded that …`: the cue reports what follows it, not this
         span = np_before(toks, i - 1, 0)
         if span is None:
-            after = np_after(toks, i + n, len(toks)) if toks[i - 1].text == "," else None
+            # a name opening the words after the quotation, then an appositive, then the cue (`"…," Bill
+            # McInturff, part of the team that runs the poll, told NBC`), else a speaker after the cue
+            after = _named_before_appositive(toks, i - 1) if toks[i - 1].text == "," else None
             if after is None and toks[i - 1].text == ",":
-                after = _named_before_appositive(toks, i - 1)
+                after = np_after(toks, i + n, len(toks))
             return _Found("cue_after", cue, _span(toks, after)) if after else None
         # the speaker's phrase opens the tail (`"…," Tulsa police Chief Chuck Jordan said`), or stands
         # after a comma with a pronoun or name (`"…" to drive up the price, she said`)
@@ -164,7 +180,24 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if lead and lead[-1].text == "," and (toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap):
             return _Found("cue_after", cue, _span(toks, span))
         return None
-    return None
+    return _credited_without_verb(ctx, q, toks)
+
+
+def _credited_without_verb(ctx: ArticleContext, q: Quotation, toks: Sequence[Token]) -> _Found | None:
+    """`"…," Augusto Reyes, Director of the Caribbean Air and Marine Branch.`: a quotation closed by a
+    comma, then a name and its appositive ending the sentence, with no verb: the name is its credit."""
+    while toks and toks[-1].text in _MARKS:
+        toks = toks[:-1]  # a stray mark opening the next paragraph's quotation
+    if not toks or len(toks) > CREDIT_WORDS or "," not in ctx.text[q.end - 1 : q.close_at + 1]:
+        return None
+    comma = next((k for k in range(len(toks)) if toks[k].text == ","), None)
+    if comma is None or comma == 0 or not all(is_name_word(t) or t.text == "." for t in toks[:comma]):
+        return None
+    if comma + 1 >= len(toks) or not (toks[comma + 1].cap or toks[comma + 1].low in _APPOSITIVE_OPENERS):
+        return None  # `"…," Trump, who left early, came back`: a clause, not a credit
+    if any(t.low in REPORTING_VERBS or t.text in _MARKS or t.text == "," for t in toks[comma + 1 :]):
+        return None
+    return _Found("cue_after", None, _span(toks, (0, comma)))
 
 
 def _named_before_appositive(toks: Sequence[Token], comma: int) -> tuple[int, int] | None:
@@ -203,14 +236,34 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
             span = np_after(toks, i + n, cut)
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
             # a participle's subject is its clause's ("Trump released an ad calling it …"), not the
-            # object before it; an earlier cue or the sentence's subject gives it
-            continue
+            # object before it; an earlier cue or the sentence's subject gives it; but a participle
+            # has its own subject after "with" (`with spokesman Glen Caplin saying`) or "is" (`Trump
+            # is insisting`)
+            span = _own_subject(toks, i)
+            if span is None:
+                continue
         else:
             span = np_before(toks, i - 1, 0) if i > 0 else None
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:
+    """The subject of a participle cue at toks[i] that has one: after "with" (`with spokesman Glen
+    Caplin saying`), or before a form of "be" (`Trump is insisting he is "winning"`)."""
+    if toks[i - 1].low in _PROGRESSIVE:
+        return np_before(toks, i - 1, 0)
+    span = np_before(toks, i - 1, 0)
+    if span is None:
+        return None
+    k = span[0]
+    while k > 0 and span[0] - k < OWN_SUBJECT_DESCRIPTION and toks[k - 1].text.isalpha() and not toks[k - 1].cap and (
+        toks[k - 1].low != "with"
+    ):
+        k -= 1
+    return span if k > 0 and toks[k - 1].low == "with" else None
 
 
 def _aside(toks: Sequence[Token], relative: int) -> bool:
@@ -321,7 +374,16 @@ def _rules(
     if found:
         return found
     if q.kind == "partial":
-        found = cue_before(ctx, q) or cue_after(ctx, q, nxt)
+        # a fragment takes the cue beside it: one right after its closing mark (`"rigged," Trump said`)
+        # before one earlier in the sentence
+        after = cue_after(ctx, q, nxt)
+        beside = (
+            after is not None
+            and after.mention is not None
+            and after.mention[0] - q.close_at <= BESIDE
+            and "," in ctx.text[q.end - 1 : q.close_at + 1]  # `"rigged,"` / `"rigged",`
+        )
+        found = after if beside else cue_before(ctx, q) or after
     else:
         found = cue_after(ctx, q, nxt) or cue_before(ctx, q) or dash_credit(ctx, q) or colon_lead_in(ctx, q)
     if found:

@@ -9,6 +9,7 @@ a sentence, a surname into the full name, "the CEO" into the last person named w
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
@@ -118,6 +119,17 @@ def _title_head(words: Sequence[str]) -> str | None:
     return (heads or titles or [None])[-1]
 
 
+_LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # a word a title-case headline has none of
+
+
+@lru_cache(maxsize=256)
+def _organisation_pattern(noun: str) -> re.Pattern[str]:
+    """Capitalised words or ordinals ending in `noun`, and an "of …" that may follow it ("District
+    Court of Appeal", "Ministry of Education")."""
+    tail = r"(?:[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w’'-]*(?:[^\S\n]+[A-Z][\w’'-]*)*)?"
+    return re.compile(rf"(?:(?:[A-Z][\w’'.-]*|\d+(?:st|nd|rd|th))[^\S\n]+)*{re.escape(noun)}\b{tail}")
+
+
 def _cue_before_name(lead: str) -> bool:
     """Whether the words before a name end with a cue that it is the speaker of: an inverted cue after
     a quotation or a clause (`…," says Yunfan Gerry Zhang`), or "according to"."""
@@ -185,6 +197,7 @@ class ArticleContext:
         self.sentences = sentences
         self.sentence_starts = [s.start for s in sentences]
         self.paragraphs = paragraph_bounds(text)
+        self.paragraph_starts = [start for start, _ in self.paragraphs]
         self._sentence_tokens: dict[int, list[Token]] = {}  # tokenized on demand: most sentences never are
         self._cues: dict[tuple[int, frozenset[str]], list[tuple[int, int]]] = {}  # see `cues_before`
         self._verb_starts: list[int] | None = None  # see `may_report`
@@ -526,6 +539,8 @@ class ArticleContext:
             rest = " ".join(words[1:])
             if words[0].lower() == "the" and rest[:1].isupper():
                 return rest  # an organisation: "the White House" -> "White House"
+            if words[0].lower() == "the" and len(words) == 2 and rest.isalpha():
+                return self._organisation_named(rest, at) or mention  # "the court", "the trust"
             return mention
         if mention in ("Q", "A"):
             return None  # an interview's unnamed questioner, or its answerer: the article names them elsewhere
@@ -535,6 +550,22 @@ class ArticleContext:
         if known is not None:
             return known.name
         return strip_titles(mention) or mention
+
+    def _organisation_named(self, noun: str, at: int) -> str | None:
+        """The fullest name before `at` of the organisation that "the court" or "the trust" stands for:
+        capitalised words ending in the noun ("California’s 4th District Court of Appeal", "Citizens’
+        Independent Transportation Trust"), of two words or more."""
+        best = None
+        for m in _organisation_pattern(noun.capitalize()).finditer(self.text, 0, at):
+            start, end = self.paragraphs[bisect_right(self.paragraph_starts, m.start()) - 1]
+            if len(_LOWER_WORD.findall(self.text, start, end)) < 2:
+                continue  # a headline in title case ("… Rules CA Appellate Court"): not the name
+            words = m.group().split()
+            while words and words[0].lower() in NOT_NAMES:
+                words = words[1:]
+            if len(words) >= 2 and (best is None or len(words) > len(best)):
+                best = words
+        return " ".join(best) if best else None
 
     def _last_person(self, at: int, gender: str | None, plural: bool) -> str | None:
         """The person a pronoun at `at` stands for: the last compatible person who was the subject of a

@@ -98,6 +98,11 @@ INTRODUCERS = frozenset(
     "besides likewise similarly otherwise".split()
 )
 
+# How many words a phrase of time or place between a subject and its verb has without a determiner
+# ("in recent days", "over recent weeks").
+PHRASE_WORDS = 3
+# Prepositions that open a phrase of time or place (not "of": "52 percent of registered voters said").
+_TIME_OR_PLACE = PLACE_PREPOSITIONS | {"in", "at", "on"}
 # Prepositions that tie a described person to an organisation ("a spokesperson for the UCEA").
 _OF_AN_ORGANISATION = frozenset("for of at with from".split())
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
@@ -229,8 +234,8 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
 def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
     """Token span of a name, pronoun or description that ends at toks[j]."""
     t = toks[j]
-    if t.bare in SUBJECT_PRONOUNS:
-        return (j, j + 1)
+    if t.bare in SUBJECT_PRONOUNS or (t.low in ("one", "another") and (j == lo or not toks[j - 1].text.isalpha())):
+        return (j, j + 1)  # "he said", `"…," one said`: one of the people the writer just described
     if is_name_word(t):
         start = name_start(toks, j, lo)
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
@@ -251,6 +256,13 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
                 if k - 1 >= lo and toks[k - 1].low in _SUBJECT_BEFORE:
                     return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)
+        p = j - 1  # a phrase of time or place without a determiner: "Trump in recent days has suggested"
+        while p >= lo and j - p <= PHRASE_WORDS and toks[p].text.isalpha() and not toks[p].cap and (
+            toks[p].low not in _TIME_OR_PLACE
+        ):
+            p -= 1
+        if p > lo and toks[p].low in _TIME_OR_PLACE and toks[p - 1].text.isalpha():
+            return np_before(toks, p - 1, lo)
         if t.low.endswith("s") or t.low in ("police", "staff"):  # "officials said", "aides said"
             return (j, j + 1)
     return None
@@ -359,6 +371,18 @@ def _clause_subject(toks: Sequence[Token], start: int, before: int) -> tuple[int
     k = start + (1 if t.low in DETERMINERS else 0)
     while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
         k += 1
+    if k > start and toks[k - 1].low.endswith(("’s", "'s")):
+        # a possessive opens a description, and a name set beside it is the subject: "Bolger’s
+        # lawyer, Jeremy Robinson, had a statement" -> "Jeremy Robinson"
+        m = k
+        while m < before and m - k < 3 and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
+            m += 1
+        if m > k and m + 1 < before and toks[m].text == "," and is_name_word(toks[m + 1]):
+            n = m + 2
+            while n < before and (toks[n].cap or toks[n].text == ".") and toks[n].low not in NOT_NAMES:
+                n += 1
+            if n < before and toks[n].text == ",":
+                return (m + 1, n)
     if k > start and not (k == start + 1 and t.low in DETERMINERS):
         return (start, k)
     if t.low in DETERMINERS and before > start + 1 and toks[start + 1].text.isalpha():

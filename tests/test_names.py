@@ -231,3 +231,22 @@ def test_no_speaker_is_a_plural_a_number_or_a_common_noun(text, mention):
 )
 def test_speaker_negatives_stay_speakers(text, speaker):
     assert quotes.extract(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "the court", "the trust": the fullest name of the organisation the article gave, not a headline's
+        ('Amazon Liable for Products Rules CA Appellate Court\n\nOn Thursday, California’s 4th District Court '
+         'of Appeal ruled. The Appellate Court did not agree.\n\n“Amazon placed itself there,” explained the court.',
+         "California’s 4th District Court of Appeal"),
+        ('The Citizens’ Independent Transportation Trust, which safeguards the tax, met.\n\n'
+         'The trust urged that it “honors the prior commitments.”', "Citizens’ Independent Transportation Trust"),
+        ('The Ministry of Education closed the schools.\n\n"They are not safe," the ministry said.',
+         "Ministry of Education"),
+        # negative: no organisation of that name: the description stays
+        ('The judge left.\n\n"It is done," the court said.', "the court"),
+    ],
+)
+def test_organisations_by_description(text, speaker):
+    assert speakers(text)[-1] == speaker
