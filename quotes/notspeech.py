@@ -156,10 +156,11 @@ def _cue_before_noun(words: list[Token]) -> bool:
 
 def _work_after(ctx: ArticleContext, q: Quotation) -> bool:
     """`"Chi-Raq," a movie about …`, `"Trumpcare," the ad that …`: an appositive naming a work follows."""
-    after = [t.low for t in _tokens(ctx.text, q.close_at, q.close_at + 40)[:5]]
-    if ctx.text[q.close_at - 2 : q.close_at] not in (',"', ",”") and after[:1] != [","]:
+    if q.text.count(" ") >= TITLE_MAX_WORDS:
+        return False  # a title's length at most: most quotations are longer, and then no word is read
+    if ctx.text[q.close_at - 2 : q.close_at] not in (',"', ",”") and ctx.text[q.close_at : q.close_at + 1] != ",":
         return False
-    after = [w for w in after if w != ","][:4]
+    after = [t.low for t in _tokens(ctx.text, q.close_at, q.close_at + 40)[:5] if t.text != ","][:4]
     if not after or after[0] not in DETERMINERS or any(w in _CUES for w in after):
         return False  # `"…," the book said`: the work is the speaker
     return any(w in WORK_NOUNS or w in SHOW_NOUNS for w in after[1:])
