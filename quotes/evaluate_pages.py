@@ -54,13 +54,14 @@ def words(text: str) -> list[str]:
 
 
 def is_page_gold(path: str | Path) -> bool:
-    """Whether a file is a page gold (one JSON object of pages), not PolNeAR's JSON Lines."""
+    """Whether a file is meant as a page gold: one JSON object of pages (objects), not PolNeAR's lines of
+    articles (objects with a "text"). `read_page_gold` says what is wrong with one that is malformed."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict) and bool(data) and all(
-        isinstance(v, dict) and isinstance(v.get("quotes"), list) for v in data.values())
+    return isinstance(data, dict) and bool(data) and "text" not in data and all(
+        isinstance(v, dict) for v in data.values())
 
 
 @dataclass
@@ -113,6 +114,14 @@ def read_page_gold(path: str | Path) -> dict[str, dict[str, Any]]:
     if not is_page_gold(p):
         raise PageGoldError(f"{p}: not a page gold: it must be one object mapping each page's file name to "
                             '{"quotes": [...], "not_speech": [...]}')
+    for page, gold in data.items():
+        for key in ("quotes", "not_speech"):
+            entries = gold.get(key, [] if key == "not_speech" else None)
+            if not isinstance(entries, list):
+                raise PageGoldError(f'{p}: page {page}: "{key}" must be a list of {{"text": ...}} objects')
+            for n, entry in enumerate(entries, 1):
+                if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+                    raise PageGoldError(f'{p}: page {page}: {key} entry {n} needs "text", the quoted words')
     return dict(data)
 
 
@@ -181,8 +190,8 @@ def evaluate_pages(path: str | Path, limit: int | None = None) -> PageEvaluation
 
 
 def _score_page(ev: PageEvaluation, page: str, gold: dict[str, Any], predicted: list[Quote]) -> None:
-    speech = [q for q in gold["quotes"] if isinstance(q, dict) and q.get("text")]
-    not_speech = [q for q in gold.get("not_speech") or [] if isinstance(q, dict) and q.get("text")]
+    speech = [q for q in gold["quotes"] if q["text"].strip()]
+    not_speech = [q for q in gold.get("not_speech") or [] if q["text"].strip()]
     entries = speech + not_speech
     pairs = match([words(g["text"]) for g in entries], [words(q.text) for q in predicted])
     names = {w for g in speech if not g.get("unnamed") for w in words(g.get("speaker") or "")}

@@ -118,6 +118,20 @@ def test_format_is_detected(page_gold, tmp_path):
         evaluate_pages(tmp_path / "none.json")
 
 
+@pytest.mark.parametrize("gold, problem", [
+    ({"a.html": {"quotes": "x"}}, 'page a.html: "quotes" must be a list'),
+    ({"a.html": {}}, 'page a.html: "quotes" must be a list'),
+    ({"a.html": {"quotes": [{"speaker": "Jane Roe"}]}}, 'page a.html: quotes entry 1 needs "text"'),
+    ({"a.html": {"quotes": [], "not_speech": [5]}}, 'page a.html: not_speech entry 1 needs "text"'),
+])
+def test_a_malformed_page_gold_is_one_line_naming_what_is_wrong(tmp_path, gold, problem):
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps(gold))
+    result = CliRunner().invoke(app, ["evaluate", str(path)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"error: {path}: {problem}")
+
+
 def test_cli_evaluate_pages_with_errors_file(page_gold, tmp_path):
     gold = json.loads(page_gold.read_text())
     gold["harbour.html"]["quotes"][0]["speaker"] = "Bob Smith"
