@@ -9,7 +9,7 @@ a sentence, a surname into the full name, "the CEO" into the last person named w
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
@@ -69,8 +69,10 @@ _GENDERED_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
 # How far around a name (in characters) its description is looked for.
 DESCRIPTION_REACH = 80
-# Honorifics and styles between a description and a name (`…, Dr the Rt. Hon. Keith Mitchell`).
-_HONORIFICS_AT_END = re.compile(r"(?:\s*\b(?:the|[A-Z][a-z]{0,3}\.?))*\s*$")
+# Honorifics and styles between a description and a name (`…, Dr the Rt. Hon. Keith Mitchell`), and
+# how many characters they take at most.
+_HONORIFIC = re.compile(r"the|[A-Z][a-z]{0,3}\.?")
+HONORIFICS_REACH = 20
 # An appositive after a name: the words up to the next comma or stop.
 _APPOSITIVE = re.compile(r"[^,.;:()—–\n]+")
 # What ends the quotation or clause before an inverted cue (`"…," says Zhang`).
@@ -119,6 +121,7 @@ def _title_head(words: Sequence[str]) -> str | None:
     return (heads or titles or [None])[-1]
 
 
+_LOWER_CASE_WORD = re.compile(r"(?<![\w’'.-])[a-z][\w’'-]*")  # "health", "currently", "o’clock"
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # a word a title-case headline has none of
 
 
@@ -213,7 +216,7 @@ class ArticleContext:
         runs = [self._name_of_run(start, run, opens) for (start, run), opens in zip(raw, opening, strict=True)]
         # introductions first: a run with a title or a known given name is a person's full name, any
         # other name of two words or more likely one
-        for _, run in runs:
+        for run in dict.fromkeys(run for _, run in runs):  # each name once, in the order met
             self.people.introduce(run)
         self.people.settle()
         # words written with a capital inside a sentence somewhere: proper nouns, not just first words
@@ -221,11 +224,15 @@ class ArticleContext:
         self.proper = {w.lower() for run in inside for w in run.split()}
         subject_at = self._subject_offsets()
         found: list[tuple[int, int, Person, bool]] = []
+        known: dict[str, Person | None] = {}  # run -> person, asked once per name (until one is added)
         for (start, run), opens in zip(runs, opening, strict=True):
-            person = self.people.lookup(run)
+            person = known[run] if run in known else known.setdefault(run, self.people.lookup(run))
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
-            elif person is not None and (start in subject_at or _cue_before_name(self._lead(start))):
+                known.clear()
+            elif person is not None and not person.certain and (
+                start in subject_at or _cue_before_name(self._lead(start))
+            ):
                 person.certain = True  # whoever speaks is somebody
             if person is not None:
                 subject = opens or start in subject_at or self._leads_clause(start, start + len(run))
@@ -245,19 +252,25 @@ class ArticleContext:
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
 
+    @cached_property
+    def lower_words(self) -> set[str]:
+        """The words the article writes in lower case somewhere (a capitalised one of them that opens a
+        sentence is a common word, not a name)."""
+        return set(_LOWER_CASE_WORD.findall(self.text))
+
     def _name_of_run(self, start: int, run: str, opens: bool) -> tuple[int, str]:
         """A run of capitalised words without the words that are not the name's: a capitalised word
         that opens a sentence and is written in lower case elsewhere ("Thousands", "Currently"), or
         the place or body that an "of" before a name of three words or more ends ("Secretary of State
         Antony Blinken", "Attorney for the District of Massachusetts Joshua Levy")."""
+        if " " not in run and "\n" not in run:
+            return start, run  # one word: most runs
         words = run.split()
-        if len(words) < 2:
-            return start, run
         drop = 0
         first = words[0].lower()
         if opens and first not in MALE_NAMES and first not in FEMALE_NAMES and (
             (first.endswith(("ing", "ly")) and len(first) > 4)
-            or re.search(rf"(?<![\w’'.-]){re.escape(first)}(?![\w’'-])", self.text) is not None
+            or first in self.lower_words
         ):
             drop = 1
         elif len(words) >= 3 and self.text[max(0, start - 4) : start] == " of ":
@@ -282,9 +295,13 @@ class ArticleContext:
                 break
         # a description opening the sentence, the name set after it (`Grenada’s Prime Minister and
         # Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell has …`)
-        lead = _HONORIFICS_AT_END.sub("", self._lead(start)).rstrip()
-        if lead.endswith(",") and "," not in lead[:-1] and len(lead) <= DESCRIPTION_REACH:
-            titles.update(low for w in lead.split() if (low := w.strip(",.").lower()) in TITLES)
+        lead = self._lead(start)
+        if "," in lead and len(lead) <= DESCRIPTION_REACH + HONORIFICS_REACH:
+            words = lead.split()
+            while words and _HONORIFIC.fullmatch(words[-1]):
+                words.pop()
+            if words and words[-1].endswith(",") and not any("," in w for w in words[:-1]):
+                titles.update(low for w in words if (low := w.strip(",.").lower()) in TITLES)
         if self.text[end : end + 2] == ", ":
             appositive = _APPOSITIVE.match(self.text, end + 2, end + 2 + DESCRIPTION_REACH)
             if appositive is not None:
@@ -499,7 +516,7 @@ class ArticleContext:
             # a single capitalised word no one is named by in full, capitalised only where it opens a sentence
             # and written in lower case elsewhere: a common noun opening a sentence or a headline
             # ("Health", "Details"; but "Teachers" of "the American Federation of Teachers" is a name)
-            return is_organisation(name) or re.search(rf"(?<![\w’'-]){re.escape(words[0])}(?![\w’'-])", self.text) is None
+            return is_organisation(name) or words[0] not in self.lower_words
         return True
 
     def _resolve(self, mention: str, at: int) -> str | None:
