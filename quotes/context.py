@@ -9,7 +9,7 @@ a sentence, a surname into the full name, "the CEO" into the last person named w
 from __future__ import annotations
 
 import re
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
@@ -121,7 +121,13 @@ def _title_head(words: Sequence[str]) -> str | None:
     return (heads or titles or [None])[-1]
 
 
-_LOWER_CASE_WORD = re.compile(r"(?<![\w’'.-])[a-z][\w’'-]*")  # "health", "currently", "o’clock"
+
+
+def _word_char(c: str) -> bool:
+    """A character of a word (letters, digits, apostrophes, hyphens)."""
+    return c.isalnum() or c in "’'-"
+
+
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # a word a title-case headline has none of
 
 
@@ -206,6 +212,7 @@ class ArticleContext:
         self._verb_starts: list[int] | None = None  # see `may_report`
         self._line_ends: list[int] | None = None  # see `line_end`
         self.people = People()
+        self._lower: dict[str, bool] = {}  # word -> whether the text writes it in lower case
         self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
         self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
         self._find_people()
@@ -252,11 +259,19 @@ class ArticleContext:
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
 
-    @cached_property
-    def lower_words(self) -> set[str]:
-        """The words the article writes in lower case somewhere (a capitalised one of them that opens a
-        sentence is a common word, not a name)."""
-        return set(_LOWER_CASE_WORD.findall(self.text))
+    def written_lower(self, word: str) -> bool:
+        """Whether the article writes a word in lower case somewhere, as a whole word (a capitalised one
+        of them that opens a sentence is a common word, not a name). Asked of few words: found with
+        `str.find`, not a scan of every word of the text."""
+        found = self._lower.get(word)
+        if found is None:
+            text, at, found = self.text, self.text.find(word), False
+            while at >= 0 and not found:
+                end = at + len(word)
+                found = (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end]))
+                at = text.find(word, end)
+            self._lower[word] = found
+        return found
 
     def _name_of_run(self, start: int, run: str, opens: bool) -> tuple[int, str]:
         """A run of capitalised words without the words that are not the name's: a capitalised word
@@ -270,7 +285,7 @@ class ArticleContext:
         first = words[0].lower()
         if opens and first not in MALE_NAMES and first not in FEMALE_NAMES and (
             (first.endswith(("ing", "ly")) and len(first) > 4)
-            or first in self.lower_words
+            or self.written_lower(first)
         ):
             drop = 1
         elif len(words) >= 3 and self.text[max(0, start - 4) : start] == " of ":
@@ -516,7 +531,7 @@ class ArticleContext:
             # a single capitalised word no one is named by in full, capitalised only where it opens a sentence
             # and written in lower case elsewhere: a common noun opening a sentence or a headline
             # ("Health", "Details"; but "Teachers" of "the American Federation of Teachers" is a name)
-            return is_organisation(name) or words[0] not in self.lower_words
+            return is_organisation(name) or not self.written_lower(words[0])
         return True
 
     def _resolve(self, mention: str, at: int) -> str | None:
