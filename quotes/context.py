@@ -157,6 +157,7 @@ def _describes_a_name(word: str) -> bool:
     return not bare or bare[:1].isupper() or low in TITLES or low in DETERMINERS or "-" in bare
 
 
+_INDEFINITE = frozenset({"a", "an"})  # an unnamed person's description opens with one ("a spokesperson")
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -215,6 +216,7 @@ class ArticleContext:
         self._lower: dict[str, bool] = {}  # word -> whether the text writes it in lower case
         self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
         self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
+        self._unnamed: list[tuple[int, str]] = []  # (offset, description) of unnamed subjects of cues
         self._find_people()
 
     def _find_people(self) -> None:
@@ -258,6 +260,8 @@ class ArticleContext:
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
+        for at, description in self._unnamed:
+            self.remember_unnamed(at, description[0].lower() + description[1:])
 
     def written_lower(self, word: str) -> bool:
         """Whether the article writes a word in lower case somewhere, as a whole word (a capitalised one
@@ -376,8 +380,15 @@ class ArticleContext:
                 span = np_before(toks, len(toks) - 1, 0) if toks else None
                 if span is not None:
                     k = span[0] + (toks[span[0]].low == "the")
-                    if toks[k].cap:
+                    if toks[k].cap and toks[k].low not in DETERMINERS:
                         found.add(toks[k].start)
+                    elif toks[span[0]].low in _INDEFINITE and toks[span[1] - 1].low not in RELATIVES and (
+                        span[0] == 0 or toks[span[0] - 1].text != ","  # not an appositive: "Shiguematsu, a resident"
+                    ):
+                        # `A spokesperson for the trust said it was planned.`: someone the article
+                        # never names, whom a later "he said" stands for
+                        first, last = toks[span[0]], toks[span[1] - 1]
+                        self._unnamed.append((first.start, self.text[first.start : last.end]))
         return found
 
     def sentence_tokens(self, n: int) -> list[Token]:
@@ -567,6 +578,12 @@ class ArticleContext:
                     person = self.mentions[i][1]
                     if head in person.titles and not person.organisation:
                         return person.name
+                if words[0].lower() == "the":
+                    # a definite description of no one named with it: the person the writing is about,
+                    # as "he" would be (`Billionaire Michael Bloomberg returned. The former New York
+                    # mayor argued …`)
+                    gender = "m" if head in MALE_HONORIFICS else "f" if head in FEMALE_HONORIFICS else None
+                    return self._last_person(at, gender, plural=False) or mention
                 return mention
             rest = " ".join(words[1:])
             if words[0].lower() == "the" and rest[:1].isupper():
