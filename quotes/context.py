@@ -567,8 +567,10 @@ class ArticleContext:
             while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
                 k -= 1
             tie = k - 1 - (k > 1 and words[k - 1].lower() == "the")  # (not "a spokesperson for the UCEA")
-            if strip_titles(" ".join(words[k:])) and (k == 0 or words[tie].lower() not in _AFTER_HEAD):
-                return self.resolve(" ".join(words[k:]), at)
+            tail = " ".join(words[k:])
+            group = k == len(words) - 1 and _PLURAL.search(tail.lower()) is not None and not is_organisation(tail)
+            if strip_titles(tail) and (k == 0 or words[tie].lower() not in _AFTER_HEAD) and not group:
+                return self.resolve(tail, at)  # (but "the Nazis": a group of people, no one speaker)
         if words[0].lower() in DETERMINERS or not mention[:1].isupper():
             # a description: the person last named who holds its title ("the CEO", "the former mayor"),
             # else the words themselves
@@ -586,8 +588,12 @@ class ArticleContext:
                     return self._last_person(at, gender, plural=False) or mention
                 return mention
             rest = " ".join(words[1:])
-            if words[0].lower() == "the" and rest[:1].isupper():
-                return rest  # an organisation: "the White House" -> "White House"
+            if words[0].lower() == "the" and rest[:1].isupper() and not (
+                len(words) == 2 and _PLURAL.search(rest.lower()) and not is_organisation(rest)
+            ):
+                return rest  # an organisation: "the White House" -> "White House" (but "the Nazis": a group)
+            if "," in mention:
+                return mention[: mention.index(",")]  # "the world’s largest retailer, last year"
             if words[0].lower() == "the" and len(words) == 2 and rest.isalpha():
                 return self._organisation_named(rest, at) or mention  # "the court", "the trust"
             return mention
