@@ -69,8 +69,10 @@ _GENDERED_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _PLACE_WORDS = PREPOSITIONS | PLACE_PREPOSITIONS
 # How far around a name (in characters) its description is looked for.
 DESCRIPTION_REACH = 80
-# Honorifics and styles between a description and a name (`…, Dr the Rt. Hon. Keith Mitchell`).
-_HONORIFICS_AT_END = re.compile(r"(?:\s*\b(?:the|[A-Z][a-z]{0,3}\.?))*\s*$")
+# Honorifics and styles between a description and a name (`…, Dr the Rt. Hon. Keith Mitchell`), and
+# how many characters they take at most.
+_HONORIFIC = re.compile(r"the|[A-Z][a-z]{0,3}\.?")
+HONORIFICS_REACH = 20
 # An appositive after a name: the words up to the next comma or stop.
 _APPOSITIVE = re.compile(r"[^,.;:()—–\n]+")
 # What ends the quotation or clause before an inverted cue (`"…," says Zhang`).
@@ -119,6 +121,13 @@ def _title_head(words: Sequence[str]) -> str | None:
     return (heads or titles or [None])[-1]
 
 
+
+
+def _word_char(c: str) -> bool:
+    """A character of a word (letters, digits, apostrophes, hyphens)."""
+    return c.isalnum() or c in "’'-"
+
+
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # a word a title-case headline has none of
 
 
@@ -148,6 +157,7 @@ def _describes_a_name(word: str) -> bool:
     return not bare or bare[:1].isupper() or low in TITLES or low in DETERMINERS or "-" in bare
 
 
+_INDEFINITE = frozenset({"a", "an"})  # an unnamed person's description opens with one ("a spokesperson")
 # How far before a reporting verb its subject is looked for (in characters).
 SUBJECT_WINDOW = 120
 # How far back (in characters) a pronoun looks for the person it stands for.
@@ -203,8 +213,10 @@ class ArticleContext:
         self._verb_starts: list[int] | None = None  # see `may_report`
         self._line_ends: list[int] | None = None  # see `line_end`
         self.people = People()
+        self._lower: dict[str, bool] = {}  # word -> whether the text writes it in lower case
         self.mentions: list[tuple[int, Person]] = []  # (offset, person) of every person named, in order
         self.subjects: list[tuple[int, Person]] = []  # people named as the subject of a cue or sentence
+        self._unnamed: list[tuple[int, str]] = []  # (offset, description) of unnamed subjects of cues
         self._find_people()
 
     def _find_people(self) -> None:
@@ -213,7 +225,7 @@ class ArticleContext:
         runs = [self._name_of_run(start, run, opens) for (start, run), opens in zip(raw, opening, strict=True)]
         # introductions first: a run with a title or a known given name is a person's full name, any
         # other name of two words or more likely one
-        for _, run in runs:
+        for run in dict.fromkeys(run for _, run in runs):  # each name once, in the order met
             self.people.introduce(run)
         self.people.settle()
         # words written with a capital inside a sentence somewhere: proper nouns, not just first words
@@ -221,11 +233,15 @@ class ArticleContext:
         self.proper = {w.lower() for run in inside for w in run.split()}
         subject_at = self._subject_offsets()
         found: list[tuple[int, int, Person, bool]] = []
+        known: dict[str, Person | None] = {}  # run -> person, asked once per name (until one is added)
         for (start, run), opens in zip(runs, opening, strict=True):
-            person = self.people.lookup(run)
+            person = known[run] if run in known else known.setdefault(run, self.people.lookup(run))
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
-            elif person is not None and (start in subject_at or _cue_before_name(self._lead(start))):
+                known.clear()
+            elif person is not None and not person.certain and (
+                start in subject_at or _cue_before_name(self._lead(start))
+            ):
                 person.certain = True  # whoever speaks is somebody
             if person is not None:
                 subject = opens or start in subject_at or self._leads_clause(start, start + len(run))
@@ -244,20 +260,36 @@ class ArticleContext:
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
+        for at, description in self._unnamed:
+            self.remember_unnamed(at, description[0].lower() + description[1:])
+
+    def written_lower(self, word: str) -> bool:
+        """Whether the article writes a word in lower case somewhere, as a whole word (a capitalised one
+        of them that opens a sentence is a common word, not a name). Asked of few words: found with
+        `str.find`, not a scan of every word of the text."""
+        found = self._lower.get(word)
+        if found is None:
+            text, at, found = self.text, self.text.find(word), False
+            while at >= 0 and not found:
+                end = at + len(word)
+                found = (at == 0 or not _word_char(text[at - 1])) and (end == len(text) or not _word_char(text[end]))
+                at = text.find(word, end)
+            self._lower[word] = found
+        return found
 
     def _name_of_run(self, start: int, run: str, opens: bool) -> tuple[int, str]:
         """A run of capitalised words without the words that are not the name's: a capitalised word
         that opens a sentence and is written in lower case elsewhere ("Thousands", "Currently"), or
         the place or body that an "of" before a name of three words or more ends ("Secretary of State
         Antony Blinken", "Attorney for the District of Massachusetts Joshua Levy")."""
+        if " " not in run and "\n" not in run:
+            return start, run  # one word: most runs
         words = run.split()
-        if len(words) < 2:
-            return start, run
         drop = 0
         first = words[0].lower()
         if opens and first not in MALE_NAMES and first not in FEMALE_NAMES and (
             (first.endswith(("ing", "ly")) and len(first) > 4)
-            or re.search(rf"(?<![\w’'.-]){re.escape(first)}(?![\w’'-])", self.text) is not None
+            or self.written_lower(first)
         ):
             drop = 1
         elif len(words) >= 3 and self.text[max(0, start - 4) : start] == " of ":
@@ -282,9 +314,13 @@ class ArticleContext:
                 break
         # a description opening the sentence, the name set after it (`Grenada’s Prime Minister and
         # Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell has …`)
-        lead = _HONORIFICS_AT_END.sub("", self._lead(start)).rstrip()
-        if lead.endswith(",") and "," not in lead[:-1] and len(lead) <= DESCRIPTION_REACH:
-            titles.update(low for w in lead.split() if (low := w.strip(",.").lower()) in TITLES)
+        lead = self._lead(start)
+        if "," in lead and len(lead) <= DESCRIPTION_REACH + HONORIFICS_REACH:
+            words = lead.split()
+            while words and _HONORIFIC.fullmatch(words[-1]):
+                words.pop()
+            if words and words[-1].endswith(",") and not any("," in w for w in words[:-1]):
+                titles.update(low for w in words if (low := w.strip(",.").lower()) in TITLES)
         if self.text[end : end + 2] == ", ":
             appositive = _APPOSITIVE.match(self.text, end + 2, end + 2 + DESCRIPTION_REACH)
             if appositive is not None:
@@ -344,8 +380,15 @@ class ArticleContext:
                 span = np_before(toks, len(toks) - 1, 0) if toks else None
                 if span is not None:
                     k = span[0] + (toks[span[0]].low == "the")
-                    if toks[k].cap:
+                    if toks[k].cap and toks[k].low not in DETERMINERS:
                         found.add(toks[k].start)
+                    elif toks[span[0]].low in _INDEFINITE and toks[span[1] - 1].low not in RELATIVES and (
+                        span[0] == 0 or toks[span[0] - 1].text != ","  # not an appositive: "Shiguematsu, a resident"
+                    ):
+                        # `A spokesperson for the trust said it was planned.`: someone the article
+                        # never names, whom a later "he said" stands for
+                        first, last = toks[span[0]], toks[span[1] - 1]
+                        self._unnamed.append((first.start, self.text[first.start : last.end]))
         return found
 
     def sentence_tokens(self, n: int) -> list[Token]:
@@ -499,7 +542,7 @@ class ArticleContext:
             # a single capitalised word no one is named by in full, capitalised only where it opens a sentence
             # and written in lower case elsewhere: a common noun opening a sentence or a headline
             # ("Health", "Details"; but "Teachers" of "the American Federation of Teachers" is a name)
-            return is_organisation(name) or re.search(rf"(?<![\w’'-]){re.escape(words[0])}(?![\w’'-])", self.text) is None
+            return is_organisation(name) or not self.written_lower(words[0])
         return True
 
     def _resolve(self, mention: str, at: int) -> str | None:
@@ -524,8 +567,10 @@ class ArticleContext:
             while k > 0 and (words[k - 1][:1].isupper() or words[k - 1].endswith(".")):
                 k -= 1
             tie = k - 1 - (k > 1 and words[k - 1].lower() == "the")  # (not "a spokesperson for the UCEA")
-            if strip_titles(" ".join(words[k:])) and (k == 0 or words[tie].lower() not in _AFTER_HEAD):
-                return self.resolve(" ".join(words[k:]), at)
+            tail = " ".join(words[k:])
+            group = k == len(words) - 1 and _PLURAL.search(tail.lower()) is not None and not is_organisation(tail)
+            if strip_titles(tail) and (k == 0 or words[tie].lower() not in _AFTER_HEAD) and not group:
+                return self.resolve(tail, at)  # (but "the Nazis": a group of people, no one speaker)
         if words[0].lower() in DETERMINERS or not mention[:1].isupper():
             # a description: the person last named who holds its title ("the CEO", "the former mayor"),
             # else the words themselves
@@ -535,10 +580,20 @@ class ArticleContext:
                     person = self.mentions[i][1]
                     if head in person.titles and not person.organisation:
                         return person.name
+                if words[0].lower() == "the":
+                    # a definite description of no one named with it: the person the writing is about,
+                    # as "he" would be (`Billionaire Michael Bloomberg returned. The former New York
+                    # mayor argued …`)
+                    gender = "m" if head in MALE_HONORIFICS else "f" if head in FEMALE_HONORIFICS else None
+                    return self._last_person(at, gender, plural=False) or mention
                 return mention
             rest = " ".join(words[1:])
-            if words[0].lower() == "the" and rest[:1].isupper():
-                return rest  # an organisation: "the White House" -> "White House"
+            if words[0].lower() == "the" and rest[:1].isupper() and not (
+                len(words) == 2 and _PLURAL.search(rest.lower()) and not is_organisation(rest)
+            ):
+                return rest  # an organisation: "the White House" -> "White House" (but "the Nazis": a group)
+            if "," in mention:
+                return mention[: mention.index(",")]  # "the world’s largest retailer, last year"
             if words[0].lower() == "the" and len(words) == 2 and rest.isalpha():
                 return self._organisation_named(rest, at) or mention  # "the court", "the trust"
             return mention

@@ -299,6 +299,8 @@ class People:
         """Record a run of capitalised words if it can be a person's full name: a name after a title
         ("CEO Sam Altman", "Sen. Ted Cruz") or with a known given name ("Hillary Clinton") for certain,
         any other name of two to four words ("Hank Sheinkopf", "Bong Joon Ho") as a likely one."""
+        if " " not in run and "\n" not in run:
+            return None  # one word is no full name, and has no title before it
         name = strip_titles(run)
         if not name:
             return None

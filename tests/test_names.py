@@ -212,6 +212,7 @@ def test_unnamed_speakers(text, speaker, unnamed):
         ('"It is bad," the two said.', "the two"),
         ('The health ministry met.\n\nHealth said "it is bad."', "Health"),
         ('"It is unprecedented," An unprecedented said.', "An unprecedented"),
+        ('"We will win," the Nazis said.', "the Nazis"),  # a group written as a name
     ],
 )
 def test_no_speaker_is_a_plural_a_number_or_a_common_noun(text, mention):
@@ -226,6 +227,8 @@ def test_no_speaker_is_a_plural_a_number_or_a_common_noun(text, mention):
         ('"It is bad," Sanders said.', "Sanders"),
         ('"It is bad," the Times said.', "Times"),
         ('"It is bad," the crowd said.', "the crowd"),
+        ('"It is bad," the Democrats said.', "Democrats"),  # a party is an organisation
+        ('"It is bad," the Rev. Al Sharpton said.', "Al Sharpton"),
         ('The American Federation of Teachers met; Teachers called her "the champion."', "Teachers"),
     ],
 )
