@@ -592,8 +592,10 @@ class ArticleContext:
                 len(words) == 2 and _PLURAL.search(rest.lower()) and not is_organisation(rest)
             ):
                 return rest  # an organisation: "the White House" -> "White House" (but "the Nazis": a group)
-            if "," in mention:
-                return mention[: mention.index(",")]  # "the world’s largest retailer, last year"
+            before = mention.split(",")[0]
+            head = description_head(before)
+            if before != mention and head and (is_person_noun(head) or head in ORG_WORDS):
+                return before  # "the world’s largest retailer, last year" (not "the bespectacled, …")
             if words[0].lower() == "the" and len(words) == 2 and rest.isalpha():
                 return self._organisation_named(rest, at) or mention  # "the court", "the trust"
             return mention
