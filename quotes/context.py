@@ -622,7 +622,12 @@ class ArticleContext:
             toks = self.tokens_between(self.sentences[k].start, min(at, self.sentences[k].end))
             span = sentence_subject(toks, len(toks)) if toks else None
             if span is not None:
-                name = " ".join(t.text for t in toks[span[0] : span[1]])
+                end = span[1]
+                if end + 1 < len(toks) and toks[end].low == "of" and toks[end + 1].cap:
+                    end += 2  # "the Ministry of Health"
+                    while end < len(toks) and toks[end].cap:
+                        end += 1
+                name = " ".join(t.text for t in toks[span[0] : end])
                 if toks[span[0]].cap and is_organisation(name):
                     return strip_titles(name) or None
         return None
