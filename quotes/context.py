@@ -48,6 +48,7 @@ from quotes.phrases import (
     Token,
     cue_length,
     np_before,
+    sentence_subject,
     tokenize,
 )
 from quotes.quotations import paragraph_starts, stripped_end
@@ -555,7 +556,9 @@ class ArticleContext:
         low = mention.lower()
         bare = uncontracted(low)
         if bare in SUBJECT_PRONOUNS:
-            if bare in ("i", "we", "it"):
+            if bare == "it":
+                return self._organisation_subject(at)
+            if bare in ("i", "we"):
                 return None
             want = "m" if bare in PRONOUNS_MALE else "f" if bare in PRONOUNS_FEMALE else None
             return self._last_person(at, want, plural=bare in PRONOUNS_PLURAL)
@@ -607,6 +610,27 @@ class ArticleContext:
         if known is not None:
             return known.name
         return strip_titles(mention) or mention
+
+    def _organisation_subject(self, at: int) -> str | None:
+        """The organisation "it" stands for: the subject of its sentence, or of the sentence before,
+        where that subject is an organisation (`The United Nations Security Council … pledged sanctions
+        against what it called "…"`); else no one."""
+        n = self.sentence_index(at)
+        for k in (n, n - 1):
+            if k < 0 or not self.sentences:
+                return None
+            toks = self.tokens_between(self.sentences[k].start, min(at, self.sentences[k].end))
+            span = sentence_subject(toks, len(toks)) if toks else None
+            if span is not None:
+                end = span[1]
+                if end + 1 < len(toks) and toks[end].low == "of" and toks[end + 1].cap:
+                    end += 2  # "the Ministry of Health"
+                    while end < len(toks) and toks[end].cap:
+                        end += 1
+                name = " ".join(t.text for t in toks[span[0] : end])
+                if toks[span[0]].cap and is_organisation(name):
+                    return strip_titles(name) or None
+        return None
 
     def _organisation_named(self, noun: str, at: int) -> str | None:
         """The fullest name before `at` of the organisation that "the court" or "the trust" stands for:

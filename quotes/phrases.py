@@ -107,6 +107,8 @@ _TIME_OR_PLACE = PLACE_PREPOSITIONS | {"in", "at", "on"}
 _OF_AN_ORGANISATION = frozenset("for of at with from".split())
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][\w.]*")
+# Tokens of a description before a name that are no words: "9/11 widow", "34-year-old mother".
+_DESCRIPTION_TOKEN = re.compile(r"\d[\w-]*|/")
 # A description's head that is an age: "the 43-year-old", "a 26-year-old".
 _AGE = re.compile(r"\d+-year-old")
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
@@ -296,9 +298,9 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     if not (is_name_word(t) or t.low in DETERMINERS):
         # a title before the name: "said former tech executive Carly Fiorina"
         k = i
-        while k < min(hi, i + 5) and toks[k].text.isalpha() and not toks[k].cap and (
-            toks[k].low not in NOT_NAMES or toks[k].low == "of"  # "said former secretary of state Hillary Clinton"
-        ):
+        while k < min(hi, i + 6) and (_DESCRIPTION_TOKEN.fullmatch(toks[k].text) or toks[k].text.isalpha()) and (
+            not toks[k].cap and (toks[k].low not in NOT_NAMES or toks[k].low == "of")
+        ):  # "said former secretary of state Hillary Clinton", "said 9/11 widow Terry Strada"
             k += 1
         if k == i or k >= hi or not is_name_word(toks[k]):
             return None

@@ -253,3 +253,22 @@ def test_speaker_negatives_stay_speakers(text, speaker):
 )
 def test_organisations_by_description(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "it" is the organisation that is its sentence's subject, or the sentence before's
+        ('The United Nations Security Council on Friday condemned the test and pledged sanctions against '
+         'what it called "further provocations."', "United Nations Security Council"),
+        ('The Ministry of Health met on Monday. "We are ready," it said.', "Ministry of Health"),
+        # negatives: "it" of a thing, or of nothing, names no one
+        ('The plan failed. "It is over," it said.', None),
+        ('"It is over," it said.', None),
+        # numbers and slashes in a description before a name after an inverted cue
+        ('“It is unfounded,” said 9/11 widow Terry Strada.', "Terry Strada"),
+        ('“It is unfounded,” said 34-year-old mother Jane Roe.', "Jane Roe"),
+    ],
+)
+def test_it_and_descriptions_with_numbers(text, speaker):
+    assert speakers(text)[-1] == speaker
