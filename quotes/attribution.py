@@ -24,8 +24,10 @@ dropped after. A whole quotation no rule claims keeps `speaker=None`.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from quotes.context import ArticleContext
 from quotes.model import Quotation, Quote, Sentence
@@ -33,13 +35,13 @@ from quotes.names import (
     NOT_NAMES,
     TITLES,
 )
+from quotes.notspeech import not_speech
 from quotes.phrases import (
     CHARACTERISING_VERBS,
     CONJUNCTIONS,
     CUE_AFTER_VERBS,
     DASHES,
     INTRODUCERS,
-    PREPOSITIONS,
     RELATIVES,
     REPORTING_VERBS,
     SUBJECT_PRONOUNS,
@@ -52,7 +54,7 @@ from quotes.phrases import (
     sentence_subject,
     speaker_follows,
 )
-from quotes.quotations import SENTENCE_END
+from quotes.quotations import stripped_end
 
 # Confidence of each rule: the share of its attributions whose speaker is right on annotated news
 # (PolNeAR train split, 840 articles, over the quotations whose mention resolves to someone; rounded;
@@ -72,24 +74,37 @@ CONFIDENCE = {
     "previous_sentence": 0.64,
     "none": 0.0,
 }
-# A quotation whose every word of more than three letters is capitalised, of at most this many words,
-# is a title or a name (a show, a book, a slogan, a nickname), not speech.
-TITLE_MAX_WORDS = 7
-# Words that introduce a name or a term, not speech: `the so-called "experts"`, `known as "the Donald"`.
-NAMING_WORDS = frozenset({"so-called", "known as", "titled", "entitled", "nicknamed", "hashtag"})
-# Words a title leaves in lower case ("Face the Nation", "Generations with Kevin Swanson").
-TITLE_SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as into vs".split())
 # Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
 _PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS  # the cues before a partial quotation
 _NOT_DESCRIBING = NOT_NAMES | INTRODUCERS | CONJUNCTIONS  # lower-case words no description before a name has
-_TITLE_LEADS = PREPOSITIONS | {"during", "the", "a"}  # `said on “This Week”`: a title after these
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
 # How many words a sentence that only credits the quotation before it may have (`"…." Trump said.`).
 BARE_CREDIT_WORDS = 4
+# Forms of "be" before a participle cue: its subject is before them (`Trump is insisting`).
+_PROGRESSIVE = frozenset("is are was were".split())
+# How many words of description may stand between "with" and a participle's subject (`with spokesman
+# Glen Caplin saying`, `with her longtime aide Huma Abedin saying`).
+OWN_SUBJECT_DESCRIPTION = 4
+# How close (in characters) a cue's speaker after a fragment closed by a comma stands to be the
+# fragment's own cue (`Clinton said the vote was fair, but it was "rigged," Trump said`).
+BESIDE = 3
+_MARKS = frozenset("“”\"")
+_APPOSITIVE_OPENERS = TITLES | {"the", "a", "an"}  # "Director of …", "the head of …", "a spokesman for …"
+# How many tokens a name and its appositive after a quotation may have to credit it without a verb.
+CREDIT_WORDS = 20
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
+_BLANK = re.compile(r"\s*")  # white space, matched where it starts (see `_blank`)
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    """`text[start:end].strip() == ""`, without copying: asked after each quotation, up to its sentence's
+    or line's end."""
+    return end <= start or _BLANK.match(text, start, end).end() == end  # type: ignore[union-attr]
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     """What a rule found: the mention (character offsets) and cue, or a speaker carried from a quote."""
@@ -123,7 +138,7 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
     sentence (`"…?" Graham asked.`), the cue opens the next one."""
     i = ctx.sentence_index(max(q.close_at - 1, q.start))
     end = ctx.sentences[i].end if ctx.sentences else len(ctx.text)
-    if ctx.text[q.close_at : end].strip() == "" and i + 1 < len(ctx.sentences):
+    if _blank(ctx.text, q.close_at, end) and i + 1 < len(ctx.sentences):
         following = ctx.sentences[i + 1]
         # a quotation closed by a full stop is credited by a sentence of its own ("…." Trump said.)
         bare = q.text[-1:] == "." and len(following.text.split()) <= BARE_CREDIT_WORDS
@@ -139,16 +154,22 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if n == 0:
             continue
         cue = " ".join(t.low for t in toks[i : i + n])
+        if i > 0 and toks[i - 1].low in RELATIVES:
+            continue  # `"…," Alberto Shiguematsu, a resident who tweeted about it, said`: an aside's verb
         if i == 0:
             if toks[0].low.endswith("ing") and n == 1:
                 return None  # `"…," adding that …`: the subject is before the quotation
             after = np_after(toks, n, len(toks))
             return _Found("cue_after", cue, _span(toks, after)) if after else None
+        if i + n < len(toks) and toks[i + n].low == "that" and (i + n + 1 == len(toks) or not toks[i + n + 1].cap):
+            return None  # `"…?" Mr. Cueto responded that …`: the cue reports what follows it, not this
         span = np_before(toks, i - 1, 0)
         if span is None:
-            after = np_after(toks, i + n, len(toks)) if toks[i - 1].text == "," else None
+            # a name opening the words after the quotation, then an appositive, then the cue (`"…," Bill
+            # McInturff, part of the team that runs the poll, told NBC`), else a speaker after the cue
+            after = _named_before_appositive(toks, i - 1) if toks[i - 1].text == "," else None
             if after is None and toks[i - 1].text == ",":
-                after = _named_before_appositive(toks, i - 1)
+                after = np_after(toks, i + n, len(toks))
             return _Found("cue_after", cue, _span(toks, after)) if after else None
         # the speaker's phrase opens the tail (`"…," Tulsa police Chief Chuck Jordan said`), or stands
         # after a comma with a pronoun or name (`"…" to drive up the price, she said`)
@@ -159,7 +180,24 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if lead and lead[-1].text == "," and (toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap):
             return _Found("cue_after", cue, _span(toks, span))
         return None
-    return None
+    return _credited_without_verb(ctx, q, toks)
+
+
+def _credited_without_verb(ctx: ArticleContext, q: Quotation, toks: Sequence[Token]) -> _Found | None:
+    """`"…," Augusto Reyes, Director of the Caribbean Air and Marine Branch.`: a quotation closed by a
+    comma, then a name and its appositive ending the sentence, with no verb: the name is its credit."""
+    while toks and toks[-1].text in _MARKS:
+        toks = toks[:-1]  # a stray mark opening the next paragraph's quotation
+    if not toks or len(toks) > CREDIT_WORDS or "," not in ctx.text[q.end - 1 : q.close_at + 1]:
+        return None
+    comma = next((k for k in range(len(toks)) if toks[k].text == ","), None)
+    if comma is None or comma == 0 or not all(is_name_word(t) or t.text == "." for t in toks[:comma]):
+        return None
+    if comma + 1 >= len(toks) or not (toks[comma + 1].cap or toks[comma + 1].low in _APPOSITIVE_OPENERS):
+        return None  # `"…," Trump, who left early, came back`: a clause, not a credit
+    if any(t.low in REPORTING_VERBS or t.text in _MARKS or t.text == "," for t in toks[comma + 1 :]):
+        return None
+    return _Found("cue_after", None, _span(toks, (0, comma)))
 
 
 def _named_before_appositive(toks: Sequence[Token], comma: int) -> tuple[int, int] | None:
@@ -182,31 +220,50 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`Altman said: "…"` / `Son told reporters that … "…"`: the last cue before the quotation in its
     sentence. A participle cue (`he said, adding that … "…"`) has the subject of the cue before it; a
     partial quotation also takes a characterising verb (`Clinton called them "deplorables"`)."""
-    sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
-    toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
     verbs = _PARTIAL_CUE_VERBS if q.kind == "partial" else REPORTING_VERBS
-    cues = [(i, n) for i in range(len(toks)) if (n := cue_length(toks, i, verbs)) and not ctx.quoted(toks[i].start)]
-    if not cues:
+    toks, cut, cues = ctx.cues_before(q.open_at, verbs)  # the sentence's tokens before the quotation: toks[:cut]
+    first = next(cues, None)
+    if first is None:
         return None
-    last, n_last = cues[-1]
+    last, n_last = first
     cue = " ".join(t.low for t in toks[last : last + n_last])
-    for i, n in reversed(cues):
+    for i, n in chain((first,), cues):
         if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and _aside(toks, i - 1)):
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
-            span = np_after(toks, i + n, len(toks))
+            span = np_after(toks, i + n, cut)
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
             # a participle's subject is its clause's ("Trump released an ad calling it …"), not the
-            # object before it; an earlier cue or the sentence's subject gives it
-            continue
+            # object before it; an earlier cue or the sentence's subject gives it; but a participle
+            # has its own subject after "with" (`with spokesman Glen Caplin saying`) or "is" (`Trump
+            # is insisting`)
+            span = _own_subject(toks, i)
+            if span is None:
+                continue
         else:
             span = np_before(toks, i - 1, 0) if i > 0 else None
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:
+    """The subject of a participle cue at toks[i] that has one: after "with" (`with spokesman Glen
+    Caplin saying`), or before a form of "be" (`Trump is insisting he is "winning"`)."""
+    if toks[i - 1].low in _PROGRESSIVE:
+        return np_before(toks, i - 1, 0)
+    span = np_before(toks, i - 1, 0)
+    if span is None:
+        return None
+    k = span[0]
+    while k > 0 and span[0] - k < OWN_SUBJECT_DESCRIPTION and toks[k - 1].text.isalpha() and not toks[k - 1].cap and (
+        toks[k - 1].low != "with"
+    ):
+        k -= 1
+    return span if k > 0 and toks[k - 1].low == "with" else None
 
 
 def _aside(toks: Sequence[Token], relative: int) -> bool:
@@ -217,32 +274,34 @@ def _aside(toks: Sequence[Token], relative: int) -> bool:
 def dash_credit(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`"…" — Commissioner Jane Roe`: a dash and a name after the quotation, ending its line, or
     making the next line alone (`"…"` ¶ `- Sanders.`)."""
-    line_end = ctx.text.find("\n", q.close_at)
-    if ctx.text[q.close_at : len(ctx.text) if line_end < 0 else line_end].strip() == "" and line_end >= 0:
-        after = ctx.text[line_end:].lstrip()
-        start = len(ctx.text) - len(after)
-        end = ctx.text.find("\n", start)
-        if after[:1] in DASHES and (end - start if end >= 0 else len(after)) <= 80:
+    text = ctx.text
+    line_end = ctx.line_end(q.close_at)
+    if line_end >= 0 and _blank(text, q.close_at, line_end):
+        start = _BLANK.match(text, line_end).end()  # the next line with words
+        end = ctx.line_end(start)
+        if text[start : start + 1] in DASHES and (end if end >= 0 else len(text)) - start <= 80:
             line_end = end
-    toks = ctx.tokens_between(q.close_at, len(ctx.text) if line_end < 0 else line_end)
-    if len(toks) >= 2 and toks[0].text in DASHES and is_name_word(toks[1]):
-        end = 2
-        while end < len(toks) and (toks[end].cap or toks[end].text == "."):
-            end += 1
-        while toks[end - 1].text == ".":
-            end -= 1
-        return _Found("dash_credit", None, _span(toks, (1, end)))
-    return None
+    toks = ctx.iter_tokens(q.close_at, len(text) if line_end < 0 else line_end)  # read only as far as needed
+    dash, first = next(toks, None), next(toks, None)
+    if dash is None or first is None or dash.text not in DASHES or not is_name_word(first):
+        return None
+    last = first  # the name runs on over capitalised words and stops, and ends at the last word before a stop
+    for t in toks:
+        if not (t.cap or t.text == "."):
+            break
+        if t.text != ".":
+            last = t
+    return _Found("dash_credit", None, (first.start, last.end))
 
 
 def colon_lead_in(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """`He added:` or `And from Chairwoman Rosenworcel:` closing the sentence or paragraph before a
     quotation that opens its own."""
-    before = ctx.text[: q.open_at].rstrip()
-    if not before.endswith(":"):
+    colon = stripped_end(ctx.text, q.open_at) - 1
+    if colon < 0 or ctx.text[colon] != ":":
         return None
-    sentence = ctx.sentences[ctx.sentence_index(len(before) - 1)]
-    toks = ctx.tokens_between(sentence.start, len(before) - 1)
+    sentence = ctx.sentences[ctx.sentence_index(colon)]
+    toks = ctx.tokens_between(sentence.start, colon)
     for i in range(len(toks) - 1, -1, -1):
         n = cue_length(toks, i)
         if n:
@@ -269,6 +328,8 @@ def colon_lead_in(ctx: ArticleContext, q: Quotation) -> _Found | None:
 
 def _reported_speaker(ctx: ArticleContext, start: int, end: int, rule: str) -> _Found | None:
     """The subject of the last reporting verb in text[start:end] (`Chung said the two sides …`)."""
+    if not ctx.may_report(start, end):
+        return None  # no verb: no need to read the words (a paragraph of many quotations would be, for each)
     toks = ctx.tokens_between(start, end)
     for i in range(len(toks) - 1, 0, -1):
         if cue_length(toks, i) == 1 and not ctx.quoted(toks[i].start):
@@ -280,43 +341,11 @@ def _reported_speaker(ctx: ArticleContext, start: int, end: int, rule: str) -> _
 
 def subject_of_sentence(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """A fragment quoted in the writer's sentence, with no cue: the words of the sentence's subject."""
-    sentence = ctx.sentences[ctx.sentence_index(q.open_at)] if ctx.sentences else None
-    toks = ctx.tokens_between(sentence.start if sentence else 0, q.open_at)
-    span = sentence_subject(toks, len(toks))
+    toks, cut = ctx.sentence_prefix(q.open_at)
+    span = sentence_subject(toks, cut)
     if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found("sentence_subject", None, _span(toks, span))
-
-
-def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
-    """A title or a name between marks: every word of more than three letters capitalised ("Face the
-    Nation", "Lyin' Ted"), a word set inside a name (`Marcia "Cia" Price`), or words introduced as a
-    name (`the so-called "experts"`, `a show titled "Sons"`)."""
-    words = q.text.rstrip(".,!?").split()
-    if not words:
-        return True
-    before = [w.strip(",:") for w in ctx.text[max(0, q.open_at - 20) : q.open_at].lower().split()]
-    if before and (before[-1] in NAMING_WORDS or " ".join(before[-2:]) in NAMING_WORDS):
-        return True
-    word_before = ctx.text[max(0, q.open_at - 30) : q.open_at].split()[-1:]
-    name_before = bool(word_before) and word_before[0][:1].isupper() and ctx.text[q.open_at - 1] == " "
-    ends_sentence = ctx.text[q.close_at - 2 : q.close_at - 1] in SENTENCE_END
-    if len(words) <= 2 and name_before and not ends_sentence and ctx.text[q.close_at + 1 : q.close_at + 2].isupper():
-        return True
-    if q.kind == "direct" and len(words) == 1:
-        return False  # `"Unbelievable," he said.`
-    if len(words) > TITLE_MAX_WORDS:
-        return False  # too long for a title (tested first: most quotations are, and then no word is read)
-    long_words = [w for w in words if w.strip("‘’'\"(),:;").lower() not in TITLE_SMALL_WORDS]
-    title_case = bool(long_words) and all(w[:1].isupper() for w in long_words) and words[0][:1].isupper()
-    if not title_case:
-        return False
-    # a name someone gives ("Trump called her “Miss Piggy”") is that person's words; a show named after
-    # its network or a preposition ("said on ABC's “This Week”") is a title still
-    lead = ctx.tokens_between(max(0, q.open_at - 60), q.open_at)[-8:]
-    if lead and (lead[-1].low.endswith(("’s", "'s")) or lead[-1].low in _TITLE_LEADS):
-        return True
-    return not any(t.low in REPORTING_VERBS or t.low in CHARACTERISING_VERBS for t in lead)
 
 
 def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quotation]) -> list[Quote]:
@@ -345,7 +374,16 @@ def _rules(
     if found:
         return found
     if q.kind == "partial":
-        found = cue_before(ctx, q) or cue_after(ctx, q, nxt)
+        # a fragment takes the cue beside it: one right after its closing mark (`"rigged," Trump said`)
+        # before one earlier in the sentence
+        after = cue_after(ctx, q, nxt)
+        beside = (
+            after is not None
+            and after.mention is not None
+            and after.mention[0] - q.close_at <= BESIDE
+            and "," in ctx.text[q.end - 1 : q.close_at + 1]  # `"rigged,"` / `"rigged",`
+        )
+        found = after if beside else cue_before(ctx, q) or after
     else:
         found = cue_after(ctx, q, nxt) or cue_before(ctx, q) or dash_credit(ctx, q) or colon_lead_in(ctx, q)
     if found:
@@ -360,7 +398,7 @@ def _rules(
     if prev is not None and prev_q is not None and prev_q.paragraph == q.paragraph:
         return _Found("same_paragraph", carried=prev)
     if prev is not None and prev_q is not None and prev_q.paragraph == q.paragraph - 1 and ctx.at_paragraph_start(q):
-        prev_end = len(ctx.text[: ctx.paragraphs[prev_q.paragraph][1]].rstrip())
+        prev_end = stripped_end(ctx.text, ctx.paragraphs[prev_q.paragraph][1])
         if prev_q.close_at == prev_end and ctx.text[prev_q.close_at - 1] not in "”\"":
             return _Found("continued_paragraph", carried=prev)  # unclosed: the quotation goes on
     if q.kind == "direct" and ctx.at_paragraph_start(q):
@@ -415,6 +453,8 @@ def _quote(ctx: ArticleContext, q: Quotation, found: _Found) -> Quote:
     ms, me = found.mention
     mention = ctx.text[ms:me]
     speaker = ctx.resolve(found.name or mention, ms)
+    if speaker is not None and speaker[:1].islower():
+        ctx.remember_unnamed(ms, speaker)
     confidence = CONFIDENCE[found.rule] * (1.0 if speaker else 0.5)
     return Quote(q.text, q.start, q.end, speaker, mention, ms, me, found.cue, q.kind, found.rule,
                  round(confidence, 2))

@@ -369,28 +369,43 @@ def stats_cmd(index_dir: IndexDir = None, as_json: AsJson = False, as_csv: AsCsv
 
 @app.command("evaluate")
 def evaluate_cmd(
-    gold: Annotated[Path, typer.Argument(help="JSON Lines of annotated articles (PolNeAR's gold format).")],
+    gold: Annotated[Path, typer.Argument(
+        help="JSON Lines of annotated articles (PolNeAR's gold format), or gold.json of saved web pages.")],
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=1, help="Only the first N articles.")] = None,
+    errors: Annotated[Path | None, typer.Option(
+        "--errors", help="Page gold: write every miss to this file as JSON Lines.", show_default=False)] = None,
     as_json: AsJson = False,
 ) -> None:
     """Measure extraction and attribution on articles whose quotations people annotated: precision,
     recall and F1 of the quotations found, speaker accuracy, end-to-end F1, speed, and the accuracy of
-    each rule and confidence band. README.md defines each figure.
+    each rule and confidence band. Given the gold.json of saved web pages, measure canonical speakers
+    instead: quotations found, the full name right, unnamed speakers, titles given a speaker; `--errors`
+    lists each miss. README.md defines each figure.
 
-    Example: quotes evaluate ../shared/polnear/dev.jsonl
+    Example: quotes evaluate ../shared/webpages/gold.json --errors misses.jsonl
     """
     from quotes.evaluate import evaluate
+    from quotes.evaluate_pages import evaluate_pages, is_page_gold, write_errors
 
+    if is_page_gold(gold):
+        with _reported():
+            pages = evaluate_pages(gold, limit=limit)
+            for problem in pages.unreadable:
+                typer.echo(f"warning: {problem}", err=True)
+            if errors is not None:
+                write_errors(pages, errors)
+        _print_figures(str(gold), pages.metrics(), as_json)
+        return
+    if errors is not None:
+        fail("--errors lists the misses of a page gold (gold.json of saved pages); leave it out for "
+             f"{gold}", code=2)
     with _reported():
         result = evaluate(gold, limit=limit)
     metrics = result.metrics()
     if as_json:
         write_rows([{**metrics, "rules": result.table("rules"), "confidence": result.table("bands")}], (), "json")
         return
-    table = render.new_table("figure", "value", title=f"{gold}")
-    for key, value in metrics.items():
-        render.add_row(table, key, "" if value is None else str(value))
-    render.draw(table)
+    _print_figures(str(gold), metrics, as_json)
     for key, title in (("rules", "speaker accuracy by rule"), ("bands", "speaker accuracy by confidence")):
         breakdown = render.new_table("rule" if key == "rules" else "confidence", "quotations", "speaker right",
                                      title=title)
@@ -403,6 +418,16 @@ def evaluate_cmd(
 from quotes import cli_workbench  # noqa: E402
 
 cli_workbench.register(app)
+
+
+def _print_figures(title: str, metrics: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        write_rows([metrics], (), "json")
+        return
+    table = render.new_table("figure", "value", title=title)
+    for key, value in metrics.items():
+        render.add_row(table, key, "" if value is None else str(value))
+    render.draw(table)
 
 
 def main() -> None:

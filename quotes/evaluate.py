@@ -56,9 +56,6 @@ class Evaluation:
     bands: Counter[tuple[str, bool]] = field(default_factory=Counter)
 
     def metrics(self) -> dict[str, Any]:
-        def ratio(a: int, b: int) -> float:
-            return round(a / b, 4) if b else 0.0
-
         def f1(p: float, r: float) -> float:
             return round(2 * p * r / (p + r), 4) if p + r else 0.0
 
@@ -83,6 +80,11 @@ class Evaluation:
             n = counts[(name, True)] + counts[(name, False)]
             rows.append((name, n, round(counts[(name, True)] / n, 3) if n else 0.0))
         return rows
+
+
+def ratio(a: int, b: int) -> float:
+    """a / b to four places; 0.0 when there is nothing to divide by."""
+    return round(a / b, 4) if b else 0.0
 
 
 def _band_name(band: tuple[float, float]) -> str:

@@ -79,5 +79,11 @@ class Quote:
     rule: str  # the name of the heuristic that chose the speaker
     confidence: float  # 0..1: how often this rule is right on annotated news
 
+    @property
+    def unnamed(self) -> bool:
+        """Whether the speaker is a description of someone the article never names ("a spokesperson for
+        the UCEA"): names and organisations are capitalised, descriptions are not."""
+        return self.speaker is not None and not self.speaker[:1].isupper()
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self)  # the fields only, so that `Quote(**q.to_dict())` makes the same quote

@@ -32,8 +32,26 @@ TITLES = frozenset(
     """.split()
 )
 
+# Nouns for a person beside the titles: an unnamed speaker a pronoun can stand for ("a source said").
+PERSON_NOUNS = frozenset(
+    """
+    official source aide friend resident witness expert critic neighbor neighbour student man woman
+    person member supporter voter relative father mother son daughter wife husband brother sister
+    consultant agent attendant participant
+    """.split()
+)
+# Endings of nouns for someone who does something ("strategist", "lawyer", "spokesperson").
+AGENT_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "person")
+
 # Titles that are also surnames: at the end of a name they are the surname ("Rep. Steve King").
 SURNAME_TITLES = frozenset("king bishop major marshal pope cardinal sheriff judge dean chancellor captain".split())
+
+# Royal and religious styles that stay with a single given name in its canonical form ("Prince Harry",
+# "Pope Francis", "Queen Elizabeth II"): without them the name alone is ambiguous.
+KEPT_STYLES = frozenset("prince princess king queen pope duke duchess emperor empress sheikh saint".split())
+# Letters after a name that are no part of it ("Neil Ford QC", "Jane Roe MP", "John Doe PhD").
+POST_NOMINALS = frozenset("qc kc mp msp mla mep mbe obe cbe kbe dbe phd md esq rn".split())
+_ROMAN = re.compile(r"[IVX]+")  # a regnal number: "Elizabeth II"
 
 # Verbs that a headline in title case capitalises and no name holds ("Glenn Beck Says Trump Is …"): a name
 # run stops at them.
@@ -85,9 +103,10 @@ PRONOUNS_PLURAL = frozenset({"they", "them", "their", "we"})
 # Honorifics and first names that tell a person's sex, for pronouns that point back. A short list of
 # common given names: a name missing here leaves the person open to either pronoun.
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord", "king", "prince", "congressman", "councilman",
-                             "spokesman", "chairman"})
+                             "spokesman", "chairman", "duke", "pope", "emperor", "businessman"})
 FEMALE_HONORIFICS = frozenset({"mrs", "ms", "miss", "dame", "lady", "queen", "princess",
-                               "congresswoman", "councilwoman", "spokeswoman", "chairwoman"})
+                               "congresswoman", "councilwoman", "spokeswoman", "chairwoman", "duchess",
+                               "empress", "businesswoman"})
 FEMALE_NAMES = frozenset(
     """
     hillary chelsea melania ivanka michelle nancy elizabeth kellyanne sarah susan mary patricia jennifer
@@ -136,7 +155,7 @@ _CONTRACTION = re.compile(r"['’](?:s|ve|ll|d|m|re)$")
 # paragraph: "… Pick For VP" ¶ "Donald Trump spoke").
 _GAP = r"(?:[^\S\n]+\n?|\n)[^\S\n]*"
 NAME_RUN = re.compile(
-    rf"{_NAME_TOKEN}(?:{_GAP}(?:(?:de|da|del|della|van|von|der|den|bin|al|la|le|di|du|dos|ibn){_GAP})?{_NAME_TOKEN})*"
+    rf"{_NAME_TOKEN}(?:{_GAP}(?:(?:de|da|del|della|des|van|von|der|den|bin|al|la|le|di|du|dos|ibn){_GAP})?{_NAME_TOKEN})*"
 )
 
 
@@ -181,20 +200,42 @@ def words_of(name: str) -> tuple[str, ...]:
     return tuple(w.strip(".’'").lower() for w in name.split())
 
 
+def is_person_noun(word: str) -> bool:
+    """Whether a lower-case noun names a person ("spokesperson", "aide", "strategist"), not a thing."""
+    return word in TITLES or word in PERSON_NOUNS or word.endswith(AGENT_ENDINGS)
+
+
+def is_title(word: str) -> bool:
+    """A title word, alone or hyphenated with a qualifier ("Sen.", "President-elect", "ex-Mayor")."""
+    low = word.strip(".’'").lower()
+    return low in TITLES or ("-" in low and any(part in TITLES for part in low.split("-")))
+
+
 @lru_cache(maxsize=65536)
 def strip_titles(run: str) -> str:
-    """The name without the titles and organisations before it: "OpenAI CEO Sam Altman" -> "Sam Altman"."""
+    """The name without the titles and organisations before it and the letters after it: "OpenAI CEO
+    Sam Altman" -> "Sam Altman", "His Honour Judge Neil Ford QC" -> "Neil Ford"; a royal or religious
+    style stays with a single given name ("Prince Harry")."""
     parts = run.split()
+    while len(parts) > 1 and parts[-1].strip(".,").lower() in POST_NOMINALS:
+        parts = parts[:-1]
     last = parts[-1].strip(".’'").lower() if parts else ""
     if last in TITLES and (len(parts) == 1 or last not in SURNAME_TITLES):
         return ""  # "The OpenAI CEO", "Korean President": a description, not a name (but "Steve King")
     # cut at the last title word: everything before it describes the person ("SoftBank CEO", "Sen.")
     for i in range(len(parts) - 1, -1, -1):
-        if parts[i].strip(".’'").lower() in TITLES and i < len(parts) - 1:
-            parts = parts[i + 1 :]
+        if is_title(parts[i]) and i < len(parts) - 1:
+            rest = parts[i + 1 :]
+            single = len(rest) == 1 or (len(rest) == 2 and _ROMAN.fullmatch(rest[1]) is not None)
+            keep = single and parts[i].lower() in KEPT_STYLES and rest[0].lower() not in _NOT_NAMES_AND_TITLES
+            parts = parts[i:] if keep else rest
             break
-    while parts and parts[0].strip(".’'").lower() in _NOT_NAMES_AND_TITLES:
-        parts = parts[1:]
+    lead = 0  # one cut at the end: slicing off a word at a time is quadratic in a long run of capitals
+    while lead < len(parts) and parts[lead].strip(".’'").lower() in _NOT_NAMES_AND_TITLES and not (
+        lead + 1 < len(parts) and parts[lead].lower() in KEPT_STYLES
+    ):
+        lead += 1
+    parts = parts[lead:]
     # a possessive ends the name: "Altman's Seoul visit"
     for i, p in enumerate(parts):
         if p.endswith(("'s", "’s")):
@@ -216,8 +257,9 @@ def is_organisation(name: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def gender_of(run: str) -> str | None:
-    """'m', 'f' or None, from an honorific or title in the run or a common given name."""
-    ws = words_of(run)
+    """'m', 'f' or None, from an honorific or title in the run or a common given name. The last word is
+    the surname, never an honorific ("Gayle King", "Rep. Steve King")."""
+    ws = words_of(run)[:-1]
     if any(w in MALE_HONORIFICS for w in ws):
         return "m"
     if any(w in FEMALE_HONORIFICS for w in ws):
@@ -239,6 +281,11 @@ class Person:
     gender: str | None = None
     titles: set[str] = field(default_factory=set)
     organisation: bool = False
+    # a person for certain: named with a title or a known given name, or the subject of a cue; a run of
+    # capitalised words that only looks like a name ("Gustav Lloyd Agerblad", but also "Los Angeles")
+    # turns surnames into full names but is no one a pronoun can point back to until a pronoun near it
+    # gives it a sex
+    certain: bool = True
 
 
 class People:
@@ -249,53 +296,104 @@ class People:
         self._by_name: dict[str, Person] = {}
 
     def introduce(self, run: str) -> Person | None:
-        """Record a run of capitalised words if it introduces a person: a name after a title ("CEO Sam
-        Altman", "Sen. Ted Cruz") or a full name with a known given name ("Hillary Clinton")."""
+        """Record a run of capitalised words if it can be a person's full name: a name after a title
+        ("CEO Sam Altman", "Sen. Ted Cruz") or with a known given name ("Hillary Clinton") for certain,
+        any other name of two to four words ("Hank Sheinkopf", "Bong Joon Ho") as a likely one."""
+        if " " not in run and "\n" not in run:
+            return None  # one word is no full name, and has no title before it
         name = strip_titles(run)
         if not name:
             return None
         words = run.split()
-        titled = len(words) > len(name.split()) and any(w.strip(".’'").lower() in TITLES for w in words)
+        titled = len(words) > len(name.split()) and any(is_title(w) for w in words)
         if titled or (len(name.split()) >= 2 and gender_of(name) is not None):
             return self.add(run)
+        if len(name.split()) >= 2 and _looks_like_a_name(name):
+            return self.add(run, certain=False)
         return None
 
-    def add(self, run: str) -> Person | None:
+    def add(self, run: str, certain: bool = True) -> Person | None:
         """Record a name as written (with its titles) and return the person it names."""
         name = strip_titles(run)
         if not name or uncontracted(name.lower()) in NOT_NAMES or name.count(" ") >= MAX_NAME_WORDS:
             return None
         known = self.lookup(name)
         person: Person | None
-        if known is not None and len(name.split()) <= len(known.name.split()):
+        words = name.split()
+        # a known name that only adds words before this one ("Republican Donald Trump") is folded
+        # into this one by `settle`, not the other way round
+        if known is not None and len(words) <= len(known.name.split()) and (
+            len(words) < 2 or known.name.split()[-len(words) :] != words
+        ):
             person = known
         else:
             person = self._by_name.get(name.lower())
             if person is None:
-                person = Person(name=name, organisation=is_organisation(name))
+                person = Person(name=name, organisation=is_organisation(name), certain=certain)
                 self._by_name[name.lower()] = person
                 for w in words_of(name):
                     if w and w not in NOT_NAMES:
                         self._by_word.setdefault(w, []).append(person)
+        person.certain = person.certain or certain
         person.gender = person.gender or gender_of(run)
         title_words = {w.strip(".’'").lower() for w in run.split()} & TITLES
         person.titles |= title_words
         return person
 
+    def settle(self) -> None:
+        """Fold a name that only adds a word of description before a known full name into that name
+        ("Republican Donald Trump", "Massachusetts Joshua Levy" -> "Joshua Levy"): called once every
+        run of the article has been introduced, so the order they come in does not matter."""
+        for key, person in list(self._by_name.items()):
+            ws = person.name.split()
+            if len(ws) < 3 or person.organisation or person.name.lower() != key:
+                continue
+            for k in range(1, len(ws) - 1):
+                shorter = self._by_name.get(" ".join(ws[k:]).lower())
+                if shorter is not None and shorter is not person:
+                    shorter.certain = shorter.certain or person.certain
+                    shorter.gender = shorter.gender or person.gender
+                    shorter.titles |= person.titles
+                    self._by_name[key] = shorter
+                    for w in words_of(person.name):
+                        if person in self._by_word.get(w, ()):
+                            self._by_word[w].remove(person)
+                    break
+
     def lookup(self, mention: str) -> Person | None:
         """The person a name refers to: the exact full name, or the fullest name sharing its last word
-        (a surname) or, failing that, its first word (surname-first names such as "Chung Shin-a")."""
+        (a surname) or, failing that, its first word (a given name, or a surname-first name such as
+        "Chung Shin-a"). A surname that is also a title ("King", "Bishop") is a surname where the
+        article names someone so."""
         name = strip_titles(mention)
         if not name:
-            return None
+            word = mention.strip(".’'")
+            if " " in word or not word[:1].isupper() or word.lower() not in SURNAME_TITLES:
+                return None
+            name = word
         exact = self._by_name.get(name.lower())
         if exact is not None:
             return exact
         ws = words_of(name)
-        for w in (ws[-1], ws[0]):
+        for w, at in ((ws[-1], -1), (ws[0], 0)):
             candidates = [p for p in self._by_word.get(w, []) if set(ws) <= set(words_of(p.name))]
+            # the word in the same place (a surname last: "Donald Trump", not "Trump Tower") first
+            placed = [p for p in candidates if words_of(p.name)[at] == w]
+            candidates = placed or candidates
             if candidates:
                 # the fullest name; between equals, the one the article introduced last
                 longest = max(len(p.name.split()) for p in candidates)
                 return [p for p in candidates if len(p.name.split()) == longest][-1]
         return None
+
+
+def _looks_like_a_name(name: str) -> bool:
+    """Whether words can be a person's name: no organisation's word, no all-capital word of more than
+    one letter ("NASA Chief"), no digit, no title-case headline word."""
+    if is_organisation(name):
+        return False
+    for w in name.split():
+        bare = w.strip(".’'")
+        if (len(bare) > 1 and bare.isupper()) or any(c.isdigit() for c in bare) or bare.lower() in NOT_NAMES:
+            return False
+    return True

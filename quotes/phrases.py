@@ -9,10 +9,11 @@ a cue: `np_before` (`Altman said`, `Hugh Hill, a doctor at X, said`) and `np_aft
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from itertools import chain
 from typing import NamedTuple
 
-from quotes.names import NOT_NAMES, TITLES, uncontracted
+from quotes.names import NOT_NAMES, TITLES, is_person_noun, uncontracted
 
 # Reporting verbs in the forms news copy uses them. Forms that are as often nouns ("reports", "claims",
 # "notes", "answers") are left out: a noun taken for a cue turns its neighbours into a false speaker.
@@ -34,7 +35,7 @@ REPORTING_VERBS = frozenset(
     exhorted urged urging informed lamented lamenting gushed raged fumed hinted conceded pressed
     continues barked chanted conclude concludes concluded retaliated speculated speculates agreed
     agrees yelling shouting declaring joking quipping remarking stating chanting questioned vows
-    responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms
+    responds retweeted confessed echoed groused interjected interjecting asserting pondered affirms admit
     affirmed boomed riffed declares opined opines reacted screamed cried roared
     """.split()
 )
@@ -64,7 +65,10 @@ VERB_PHRASES = (
     ("chimed", "in"), ("put", "it"), ("puts", "it"),  # "as The Post's Ruth Marcus puts it, …"
 )
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
+LONGEST_CUE = max(len(phrase) for phrase in CUE_PHRASES + VERB_PHRASES)  # in tokens
 
+# Forms of "be" that make a past participle after them passive ("were charged", "was asked").
+_PASSIVE = frozenset("be is are was were been being".split())
 # Words that may stand between a subject and its cue ("Altman also said", "he later told").
 ADVERBS = frozenset(
     "also later then again once previously recently earlier further simply only has had have would will "
@@ -90,11 +94,21 @@ INTRODUCERS = frozenset(
     "however during in on at after before when while although though because despite meanwhile "
     "instead still indeed later earlier once as since following amid among throughout under over "
     "asked speaking last this but and so yet still now then thursday monday tuesday wednesday friday "
-    "saturday sunday reportedly separately given".split()
+    "saturday sunday reportedly separately given nevertheless nonetheless moreover furthermore additionally "
+    "besides likewise similarly otherwise".split()
 )
 
+# How many words a phrase of time or place between a subject and its verb has without a determiner
+# ("in recent days", "over recent weeks").
+PHRASE_WORDS = 3
+# Prepositions that open a phrase of time or place (not "of": "52 percent of registered voters said").
+_TIME_OR_PLACE = PLACE_PREPOSITIONS | {"in", "at", "on"}
+# Prepositions that tie a described person to an organisation ("a spokesperson for the UCEA").
+_OF_AN_ORGANISATION = frozenset("for of at with from".split())
 # A party and state after a lawmaker's name: "R-Ky.", "D-N.Y."
 _PARTY_STATE = re.compile(r"[RDI]-[A-Z][\w.]*")
+# Tokens of a description before a name that are no words: "9/11 widow", "34-year-old mother".
+_DESCRIPTION_TOKEN = re.compile(r"\d[\w-]*|/")
 # A description's head that is an age: "the 43-year-old", "a 26-year-old".
 _AGE = re.compile(r"\d+-year-old")
 _TOKEN = re.compile(r"\w+(?:[’'.\-]\w+)*|[^\w\s]")
@@ -143,6 +157,9 @@ def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_
     """Length in tokens of the cue starting at toks[i] (0 when there is none)."""
     low = toks[i].low
     if low in verbs:
+        if i > 0 and toks[i - 1].low in _PASSIVE and low in REPORTING_VERBS and not low.endswith("ing"):
+            return 0  # "buyers were charged", "he was told": the subject did not speak (but a passive
+            # characterisation, `is criticized as a "use it or lose it" approach`, is still someone's)
         return 1
     if low in _PHRASE_STARTS:
         for phrase in CUE_PHRASES + VERB_PHRASES:
@@ -219,12 +236,16 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
 def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
     """Token span of a name, pronoun or description that ends at toks[j]."""
     t = toks[j]
-    if t.bare in SUBJECT_PRONOUNS:
-        return (j, j + 1)
+    if t.bare in SUBJECT_PRONOUNS or (t.low in ("one", "another") and (j == lo or not toks[j - 1].text.isalpha())):
+        return (j, j + 1)  # "he said", `"…," one said`: one of the people the writer just described
     if is_name_word(t):
         start = name_start(toks, j, lo)
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
             return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
+        if start - 2 >= lo and toks[start - 1].low in _OF_AN_ORGANISATION and is_person_noun(toks[start - 2].low):
+            described = _subject_span(toks, start - 2, lo)  # "a spokesperson for the UCEA said"
+            if described is not None:
+                return (described[0], j + 1)
         return (start, j + 1)
     if (t.text.isalpha() or _AGE.fullmatch(t.text)) and t.low not in _NOT_DESCRIPTION_HEADS:
         # a description: back to its determiner ("the CEO", "a spokeswoman for the campaign")
@@ -237,6 +258,13 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
                 if k - 1 >= lo and toks[k - 1].low in _SUBJECT_BEFORE:
                     return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)
+        p = j - 1  # a phrase of time or place without a determiner: "Trump in recent days has suggested"
+        while p >= lo and j - p <= PHRASE_WORDS and toks[p].text.isalpha() and not toks[p].cap and (
+            toks[p].low not in _TIME_OR_PLACE
+        ):
+            p -= 1
+        if p > lo and toks[p].low in _TIME_OR_PLACE and toks[p - 1].text.isalpha():
+            return np_before(toks, p - 1, lo)
         if t.low.endswith("s") or t.low in ("police", "staff"):  # "officials said", "aides said"
             return (j, j + 1)
     return None
@@ -270,9 +298,9 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     if not (is_name_word(t) or t.low in DETERMINERS):
         # a title before the name: "said former tech executive Carly Fiorina"
         k = i
-        while k < min(hi, i + 5) and toks[k].text.isalpha() and not toks[k].cap and (
-            toks[k].low not in NOT_NAMES or toks[k].low == "of"  # "said former secretary of state Hillary Clinton"
-        ):
+        while k < min(hi, i + 6) and (_DESCRIPTION_TOKEN.fullmatch(toks[k].text) or toks[k].text.isalpha()) and (
+            not toks[k].cap and (toks[k].low not in NOT_NAMES or toks[k].low == "of")
+        ):  # "said former secretary of state Hillary Clinton", "said 9/11 widow Terry Strada"
             k += 1
         if k == i or k >= hi or not is_name_word(toks[k]):
             return None
@@ -291,7 +319,17 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
         k += 1
     if t.low in DETERMINERS and k == i + 1:
         return None
+    if t.cap and k < hi and not toks[k].cap:
+        # capitalised words that describe the name after them: "said Democratic strategist Hank
+        # Sheinkopf", "noted Maryland-based product liability lawyer Jim Dunham"
+        m = k
+        while m < min(hi, k + 5) and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
+            m += 1
+        if m > k and m < hi and is_name_word(toks[m]) and is_person_noun(toks[m - 1].low):
+            rest = np_after(toks, m, hi)
+            return (i, rest[1]) if rest else (i, k)
     return (i, k)
+
 
 
 def sentence_subject(
@@ -301,10 +339,12 @@ def sentence_subject(
     phrase, after any introductory phrases ("On Thursday, after a long wait, Warren …"). With `someone`,
     a subject that is no one who can speak ("A month later, he …") gives way to the next clause's; where
     no clause's subject is someone, the first subject found is the answer still."""
-    starts = [0] + [k + 1 for k in range(before) if toks[k].text == ","]
+    # the clauses' starts, found as they are tried: most calls take the first, and a sentence of many
+    # quotations asks once for each of them
+    starts: Iterator[int] = chain((0,), (k + 1 for k in range(before) if toks[k].text == ","))
     dash = next((k for k in range(min(before, 8)) if toks[k].text in DASHES), None)
     if dash is not None and toks[0].text.isupper() and all(t.cap or not t.text.isalnum() for t in toks[:dash]):
-        starts = [dash + 1] + [k for k in starts if k > dash]  # a dateline: "NEW YORK (AP) — Trump said"
+        starts = chain((dash + 1,), (k for k in starts if k > dash))  # a dateline: "NEW YORK (AP) — Trump said"
     first: tuple[int, int] | None = None  # the subject found first, whoever it is
     for start in starts:
         if start >= before:
@@ -333,6 +373,18 @@ def _clause_subject(toks: Sequence[Token], start: int, before: int) -> tuple[int
     k = start + (1 if t.low in DETERMINERS else 0)
     while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
         k += 1
+    if k > start and toks[k - 1].low.endswith(("’s", "'s")):
+        # a possessive opens a description, and a name set beside it is the subject: "Bolger’s
+        # lawyer, Jeremy Robinson, had a statement" -> "Jeremy Robinson"
+        m = k
+        while m < before and m - k < 3 and toks[m].text.isalpha() and not toks[m].cap and toks[m].low not in NOT_NAMES:
+            m += 1
+        if m > k and m + 1 < before and toks[m].text == "," and is_name_word(toks[m + 1]):
+            n = m + 2
+            while n < before and (toks[n].cap or toks[n].text == ".") and toks[n].low not in NOT_NAMES:
+                n += 1
+            if n < before and toks[n].text == ",":
+                return (m + 1, n)
     if k > start and not (k == start + 1 and t.low in DETERMINERS):
         return (start, k)
     if t.low in DETERMINERS and before > start + 1 and toks[start + 1].text.isalpha():

@@ -9,20 +9,25 @@ shape this module:
 - typists and feeds get the direction of curly marks wrong (“expedited review“, ”get close to”), so the
   direction of a mark is read from its neighbours (a space before, a letter after: it opens), and the
   glyph decides only where the neighbours do not;
-- an unbalanced mark never swallows more than its own paragraph.
+- an unbalanced mark never swallows more than its own paragraph;
+- single marks are speech where the page prints its speech in them (British, Irish, Caribbean, Indian and
+  Australian outlets: more quotations in single marks than in double ones), and in a headline or a
+  paragraph that is one quotation (a deck, a pull quote) without double marks; elsewhere they are
+  apostrophes or nested quotations (quotes/singlemarks.py tells the two apart).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 from quotes.model import Quotation, Sentence
+from quotes.singlemarks import possible_openings, single_marks
 
-# Double quotation marks, in every form that news feeds use. Single marks are not searched for at the top
-# level: most are apostrophes ("Trump's", "’90s"), and news copy keeps single marks for nested quotations
-# and headlines.
+# Double quotation marks, in every form that news feeds use. Single marks are searched for at the top
+# level only where the page uses them for speech (see the module's docstring): most are apostrophes
+# ("Trump's", "’90s"), and US copy keeps single marks for nested quotations and headlines.
 DOUBLE_MARKS = '"“”„‟«»'
 _MARK = re.compile(f"[{DOUBLE_MARKS}]")
 OPENING_GLYPHS = "“„‟«"
@@ -36,6 +41,26 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 # Markup left in a feed's text (`<tweet author="@x" id="77">`): its attribute values are not quotations.
 _MARKUP = re.compile(r"<[A-Za-z/][^<>\n]{0,500}>")
 _TRAILING = " \t\n,;:—–-"  # stripped from a quotation's end: the comma before "he said" is not speech
+# A paragraph of at most this many words that does not end a sentence is a headline, a deck or a caption
+# title: US and British headlines alike print their quotations in single marks (Schools ‘safe’ amid surge).
+HEADLINE_MAX_WORDS = 20
+# Quotations in single marks that count towards a page printing its speech in them have this many words
+# or more: speech runs longer than the headline words, nicknames and scare quotes of US copy ('Squad').
+SINGLE_SPEECH_MIN_WORDS = 4
+# `‘We will be back,’ said Jones` / `,’ he said` / `,’ Mick Lynch added`: a single-marked quotation credited
+# as speech is, comma inside the marks and the cue right after, on a page that otherwise prints double marks.
+_CREDIT_VERBS = "said|says|added|adds|told|tells|explained|insisted|continued|recalled|warned|admitted|replied"
+_SINGLE_CREDIT = re.compile(
+    rf",[’'] (?:(?:he|she|they|I|we|(?:[A-Z][\w.’'-]*\s){{1,4}})\s?)?(?:{_CREDIT_VERBS})\b")
+
+
+def stripped_end(text: str, end: int, start: int = 0) -> int:
+    """`start + len(text[start:end].rstrip())`, without copying the text: where the white space that
+    ends text[start:end] begins. Asked for every quotation, a copy of all the text before it would make
+    an article of many quotations quadratic."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def paragraph_starts(text: str) -> list[int]:
@@ -93,11 +118,19 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
     """Every quotation in `text`, in order, one per paragraph it spans."""
     starts = paragraph_starts(text)
     sentence_starts = [s.start for s in sentences]
+    spans = [(pstart, stripped_end(text, starts[p + 1] if p + 1 < len(starts) else len(text)))
+             for p, pstart in enumerate(starts)]
+    doubles = [_marks(text, pstart, pend) for pstart, pend in spans]
+    openings = possible_openings(text)  # most texts have none: then no paragraph reads its single marks
+    singles = [single_marks(text, pstart, pend, _runs_on(text, spans, p))
+               if bisect_left(openings, pstart) < bisect_left(openings, pend) else []
+               for p, (pstart, pend) in enumerate(spans)]
+    single_page = _prints_speech_in_single_marks(text, spans, doubles, singles)
     found: list[Quotation] = []
-    for p, pstart in enumerate(starts):
-        pend = starts[p + 1] if p + 1 < len(starts) else len(text)
-        pend = len(text[:pend].rstrip())
-        marks = _marks(text, pstart, pend)
+    for p, (pstart, pend) in enumerate(spans):
+        marks = doubles[p]
+        if singles[p] and (single_page or (not marks and _single_marks_speak(text, pstart, pend, singles[p]))):
+            marks = singles[p]
         k = 0
         while k < len(marks):
             at, opens = marks[k]
@@ -115,6 +148,68 @@ def find_quotations(text: str, sentences: Sequence[Sentence]) -> list[Quotation]
             if q is not None:
                 found.append(q)
     return found
+
+
+def _runs_on(text: str, spans: list[tuple[int, int]], p: int) -> bool:
+    """Whether the paragraph after paragraph p opens with a single mark (a quotation may run on into it)."""
+    return p + 1 < len(spans) and text[spans[p + 1][0] : spans[p + 1][0] + 1] in "‘'"
+
+
+def _prints_speech_in_single_marks(
+    text: str, spans: list[tuple[int, int]], doubles: list[list[tuple[int, bool]]],
+    singles: list[list[tuple[int, bool]]],
+) -> bool:
+    """Whether a page prints its speech in single marks: more quotations of speech in single marks (of
+    SINGLE_SPEECH_MIN_WORDS words or more: a US page's headlines and scare quotes are shorter) than
+    quotations in double marks, leaving out those nested in the other kind."""
+    if not any(singles):
+        return False
+    in_double, in_single = _enclosed(doubles, text), _enclosed(singles, text)
+    # two apostrophes ('') are some archives' double marks (the New York Times'): not found as quotations
+    # (PolNeAR's gold leaves them out), but they mark the page as one of double marks
+    n_double = sum(1 for marks in doubles for i, opens in marks if opens and not in_single(i))
+    n_single = 0
+    for (_, end), marks in zip(spans, singles, strict=True):
+        for k, (i, opens) in enumerate(marks):  # an opening mark to its closing one, or the paragraph's end
+            close = marks[k + 1][0] if k + 1 < len(marks) else end
+            if opens and not in_double(i) and len(text[i:close].split()) >= SINGLE_SPEECH_MIN_WORDS:
+                n_single += 1
+    return n_single > n_double + text.count("''") // 2
+
+
+def _enclosed(marks: list[list[tuple[int, bool]]], text: str) -> Callable[[int], bool]:
+    """A test of whether an offset lies inside one of the quotations these marks make."""
+    spans = []
+    for paragraph in marks:
+        start = None
+        for i, opens in paragraph:
+            if opens:
+                start = i
+            elif start is not None:
+                spans.append((start, i))
+                start = None
+        if start is not None:
+            spans.append((start, len(text)))
+    starts = [a for a, _ in spans]  # in order, and never overlapping: one bisection finds the candidate
+
+    def inside(i: int) -> bool:
+        k = bisect_right(starts, i - 1) - 1
+        return k >= 0 and spans[k][0] < i < spans[k][1]
+
+    return inside
+
+
+def _single_marks_speak(text: str, start: int, end: int, singles: list[tuple[int, bool]]) -> bool:
+    """On a page of double marks, single marks are speech in a headline (a short paragraph that ends no
+    sentence), in a paragraph that is one quotation (a deck, a pull quote), and in a paragraph that credits
+    one the way speech is credited, its comma inside the marks (`‘We will win,’ he said`: a title keeps its
+    comma outside, `the film ‘Pride’, which`): house styles mix on some sites."""
+    if singles[0][0] == start and singles[-1][0] == end - 1:
+        return True
+    if "''" not in text[start:end] and _SINGLE_CREDIT.search(text, start, end):
+        return True
+    paragraph = text[start:end]
+    return len(paragraph.split()) <= HEADLINE_MAX_WORDS and paragraph.rstrip("’'")[-1:] not in SENTENCE_END
 
 
 def _quotation(
@@ -150,9 +245,9 @@ def _kind(text: str, open_at: int, words: str, sentences: Sequence[Sentence], st
     """"direct" for a sentence or more of speech, "partial" for a fragment in the writer's sentence."""
     i = bisect_right(starts, open_at) - 1
     sentence_start = sentences[i].start if i >= 0 else 0
-    lead = text[sentence_start:open_at].rstrip()
+    lead_end = stripped_end(text, open_at, sentence_start)  # the writer's words before the mark end here
     first = words.lstrip("‘'(…. ")[:1]
-    if not lead or lead[-1] in ":,—–-" or text.rfind("\n", 0, open_at) >= len(text[:open_at].rstrip()):
+    if lead_end == sentence_start or text[lead_end - 1] in ":,—–-" or "\n" in text[lead_end:open_at]:
         return "direct" if first.isupper() or first.isdigit() or not first.isalpha() else "partial"
     if first.isupper() and (words.rstrip("”\"’' ")[-1:] in SENTENCE_END or len(words.split()) >= 8):
         return "direct"  # `The CEO said "AI adoption ... incredible."`: a whole sentence after the cue

@@ -10,7 +10,9 @@ import and most runs read no HTML.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from html import unescape
@@ -23,28 +25,97 @@ log = logging.getLogger(__name__)
 
 # A page whose main text has fewer words is a front page, a gallery or a menu, not an article.
 MIN_PAGE_WORDS = 12
+# Some sites ship the article's body only in their JSON-LD (`"articleBody"`) and show a teaser: where
+# trafilatura's text has fewer words than this share of that body, the body is the article.
+JSONLD_BODY_SHARE = 0.6
+_JSONLD = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.S | re.I)
+_ISO_DATE = re.compile(r"\d{4}-\d\d(-\d\d)?")
 
 
 def parse_html(html: str, path: str) -> Article | None:
     """The article of a saved web page: main text, title, author, date, site name (as publisher), url.
 
-    None where trafilatura finds no main text of MIN_PAGE_WORDS words or more.
+    trafilatura finds the text, unless the page's JSON-LD `articleBody` is much longer (JSONLD_BODY_SHARE):
+    then that body is the text, with the JSON-LD headline, author and date. None where neither holds
+    MIN_PAGE_WORDS words or more.
     """
     import trafilatura
 
     doc: Any = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
-    if doc is None or not doc.text:
+    text, title = "", None
+    if doc is not None and doc.text:
+        title = doc.title or None
+        paragraphs = _paragraphs(doc.text.split("\n"))
+        if paragraphs and title and paragraphs[0] == " ".join(title.split()):
+            paragraphs = paragraphs[1:]  # trafilatura repeats the headline as the text's first line
+        text = "\n\n".join(paragraphs)
+    ld = jsonld_article(html)
+    if ld is not None and (len(text.split()) < JSONLD_BODY_SHARE * len(ld.text.split()) or _flattened(text, ld.text)):
+        text = ld.text
+        author, published = ld.author, ld.published
+        title = ld.title or title
+        publisher = ld.publisher or (doc.sitename if doc is not None else None) or None
+        url = ld.url or (doc.url if doc is not None else None) or None
+    elif doc is None:
         return None
-    paragraphs = [" ".join(line.split()) for line in doc.text.split("\n")]
-    paragraphs = [p for p in paragraphs if p]
-    if paragraphs and doc.title and paragraphs[0] == " ".join(doc.title.split()):
-        paragraphs = paragraphs[1:]  # trafilatura repeats the headline as the text's first line
-    text = "\n\n".join(paragraphs)
+    else:
+        author, published, publisher, url = doc.author, doc.date, doc.sitename, doc.url
     if len(text.split()) < MIN_PAGE_WORDS:
         return None
-    url = doc.url or None
-    return Article(id=url or path, text=text, title=doc.title or None, author=doc.author or None,
-                   publisher=doc.sitename or None, published=doc.date or None, url=url, path=path)
+    return Article(id=url or path, text=text, title=title, author=author or None, publisher=publisher or None,
+                   published=published or None, url=url or None, path=path)
+
+
+def _flattened(text: str, body: str) -> bool:
+    """trafilatura gives the JSON-LD body itself, its paragraphs run together: take the body."""
+    return "\n" not in text and "\n" in body and text.split() == body.split()
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    paragraphs = (" ".join(line.split()) for line in lines)
+    return [p for p in paragraphs if p]
+
+
+def jsonld_article(html: str) -> Article | None:
+    """The article a page's JSON-LD describes (`articleBody`, `headline`, `author`, `datePublished`,
+    `publisher`, `url`), or None where no script holds an article body. Scripts that are not JSON are
+    passed over."""
+    for script in _JSONLD.finditer(html):
+        try:
+            data = json.loads(script.group(1).strip(), strict=False)
+        except ValueError:
+            continue
+        for item in _items(data):
+            body = item.get("articleBody")
+            if isinstance(body, str) and body.strip():
+                text = html_to_text(body) if "<" in body else "\n\n".join(_paragraphs(unescape(body).split("\n")))
+                date = _ISO_DATE.match(str(item.get("datePublished") or ""))
+                return Article(id="", text=text, title=_name(item.get("headline")), author=_name(item.get("author")),
+                               publisher=_name(item.get("publisher")), published=date.group(0) if date else None,
+                               url=item.get("url") if isinstance(item.get("url"), str) else None)
+    return None
+
+
+def _items(data: Any) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD document: itself, the members of a list or of its `@graph`."""
+    if isinstance(data, list):
+        for member in data:
+            yield from _items(member)
+    elif isinstance(data, dict):
+        yield data
+        yield from _items(data.get("@graph"))
+
+
+def _name(value: Any) -> str | None:
+    """A JSON-LD name: a string, an object's `name`, or the names of a list joined ("A and B")."""
+    if isinstance(value, str):
+        return " ".join(unescape(value).split()) or None
+    if isinstance(value, dict):
+        return _name(value.get("name"))
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return " and ".join(names) or None
+    return None
 
 
 def parse_feed(raw: bytes, path: str, report: Callable[[str, str], None]) -> Iterator[Article]:

@@ -243,3 +243,101 @@ def test_unattributed_quotation_declines():
 def test_degenerate_text_never_raises(text):
     for q in quotes.extract(text):
         assert text[q.start : q.end] == q.text
+
+
+@pytest.mark.parametrize(
+    "text, speaker, rule",
+    [
+        # a passive reporting verb is no cue: the cue after it is (#8)
+        ('Levy spoke. None of the “potentially hundreds” of buyers were charged or named, Levy said, but he went on.',
+         "Levy", "cue_after"),
+        # a cue followed by "that" reports what follows it, not the quotation before it
+        ('After Peggy Bell asked “Why has this taken four months?” Mr. Cueto responded that “it was the law.”',
+         "Peggy Bell", "cue_before"),
+        # a base form of a reporting verb
+        ('The court heard Andrew Hartley admit to "forgetting" to secure the boiler.', "Andrew Hartley", "cue_before"),
+        # a sentence adverb opens the sentence before its subject
+        ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n"I deeply regret the actions."',
+         "Rodrigo Chaves", "previous_paragraph"),
+    ],
+)
+def test_cues_and_their_subjects(text, speaker, rule):
+    q = first(text)
+    assert (q.speaker, q.rule) == (speaker, rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a passive characterisation is still someone's words: kept, not a scare quote dropped
+        'Voters were removed, in what is being criticized as a "use it or lose it" approach to voting.',
+        # "that" as a determiner after the cue leaves the cue to the quotation before it
+        '"We will win," Trump said that night.',
+    ],
+)
+def test_cue_negatives_keep_the_quotation(text):
+    assert quotes.extract(text)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a participle cue with its own subject (#8)
+        ('Hillary Clinton spoke, with spokesman Glen Caplin saying "we are confident."', "Glen Caplin", "Glen Caplin"),
+        ('Hillary Clinton spoke, with her longtime aide Huma Abedin saying "we are confident."', "Huma Abedin",
+         "Huma Abedin"),
+        ('Donald Trump spoke. The campaign issued a statement saying "we are confident."', "the campaign",
+         "The campaign"),
+        ('Donald Trump is insisting he is "winning."', "Donald Trump", "Donald Trump"),
+        # negative: a participle after an object is the clause's subject's, not the object's
+        ('Donald Trump released an ad calling Clinton "crooked."', "Donald Trump", "Donald Trump"),
+        # a phrase between the subject and its verb
+        ('Donald Trump in recent days has suggested the vote is "rigged."', "Donald Trump", "Donald Trump"),
+        ('Donald Trump at the time said the vote was "rigged."', "Donald Trump", "Donald Trump"),
+        # negative: "of" ties a noun phrase, it opens no such phrase
+        ('Only 52 percent of registered voters said she is in "good health."', None, "voters"),
+        # appositives of any shape after a name, before the cue
+        ('"It is close," Bill McInturff, part of the team that runs the poll, told NBC.', "Bill McInturff",
+         "Bill McInturff"),
+        ('Sen. Ron Johnson (R-Wis.), who told reporters it was "a sham," left.', "Ron Johnson", "Sen. Ron Johnson"),
+        # one of the people just described: the mention, and no speaker
+        ('Voters were split. "It is a mess," one said.', None, "one"),
+        # a fragment closed by a comma takes the cue beside it, not an earlier one
+        ('Hillary Clinton said the vote was fair, but it was "rigged," Donald Trump said.', "Donald Trump",
+         "Donald Trump"),
+        ('Hillary Clinton said the vote was "rigged" and left.', "Hillary Clinton", "Hillary Clinton"),
+    ],
+)
+def test_subjects_of_cues(text, speaker, mention):
+    q = quotes.extract(text)[-1]
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a verb inside an appositive is the aside's, not the cue (#8)
+        ('“The air is bad,” Alberto Shiguematsu, a resident who tweeted about the smoke, said.',
+         "Alberto Shiguematsu"),
+        # a name and its appositive after a quotation closed by a comma credit it without a verb
+        ('“Our agents continue to interdict people,” Augusto Reyes, Director of the Marine Branch.', "Augusto Reyes"),
+        # a possessive description with the name beside it is the sentence's subject
+        ('Bolger’s lawyer, Jeremy Robinson, had a statement. “It is impossible to overstate this.”',
+         "Jeremy Robinson"),
+    ],
+)
+def test_names_beside_descriptions(text, speaker):
+    assert quotes.extract(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no comma closing the quotation, or a verb after the name: no credit without a verb
+        '"We are done" the nominee. More text here.',
+        '"We are done," Trump, who left early, came back.',
+        '"We are done," Trump, the nominee, and Pence came back.',
+    ],
+)
+def test_no_credit_without_a_name_and_comma(text):
+    assert all(q.speaker is None for q in quotes.extract(text))

@@ -29,7 +29,7 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "polnear" / "train.jsonl"
 # lower-cased without the final period; a period after one splits a sentence only when the next word
 # looks like a sentence start (capitalised, and seen in lower case but never capitalised mid-sentence).
 NEWS_ABBREVIATIONS = """
-Mr. Mrs. Ms. Dr. Gov. Sen. Sens. Rep. Reps. Gen. Lt. Col. Maj. Sgt. Capt. Cmdr. Adm. Pres. Prof. Rev. Hon.
+Mr. Mrs. Ms. Dr. Gov. Sen. Sens. Rep. Reps. Gen. Lt. Col. Maj. Sgt. Capt. Cmdr. Adm. Pres. Prof. Rev. Hon. Rt.
 Atty. Supt. Det. Insp. Fr. Msgr. St. Ste. Mt. Ft. Jr. Sr. Inc. Corp. Co. Cos. Ltd. Bros. Assn. Dept. Univ.
 Ave. Blvd. Rd. Hwy. U.S. U.K. U.N. E.U. D.C. L.A. Jan. Feb. Mar. Apr. Aug. Sept. Sep. Oct. Nov. Dec.
 Mon. Tue. Tues. Wed. Thu. Thur. Thurs. Fri. Sat. Sun. a.m. p.m. No. Nos. vs. v. etc. e.g. i.e. approx. est.
