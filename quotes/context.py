@@ -9,7 +9,6 @@ a sentence, a surname into the full name, "the CEO" into the last person named w
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
@@ -132,12 +131,10 @@ def _word_char(c: str) -> bool:
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # a word a title-case headline has none of
 
 
-@lru_cache(maxsize=256)
-def _organisation_pattern(noun: str) -> re.Pattern[str]:
-    """Capitalised words or ordinals ending in `noun`, and an "of …" that may follow it ("District
-    Court of Appeal", "Ministry of Education")."""
-    tail = r"(?:[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w’'-]*(?:[^\S\n]+[A-Z][\w’'-]*)*)?"
-    return re.compile(rf"(?:(?:[A-Z][\w’'.-]*|\d+(?:st|nd|rd|th))[^\S\n]+)*{re.escape(noun)}\b{tail}")
+# A word of an organisation's name before its noun ("California’s", "4th", "District"), and the "of …"
+# after it ("Court of Appeal", "Ministry of Education").
+_ORGANISATION_WORD = re.compile(r"[A-Z][\w’'.-]*|\d+(?:st|nd|rd|th)")
+_OF_NAME = re.compile(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w’'-]*(?:[^\S\n]+[A-Z][\w’'-]*)*")
 
 
 def _cue_before_name(lead: str) -> bool:
@@ -304,8 +301,10 @@ class ArticleContext:
         """The titles written in lower case around a name, so that a description later points back to
         it: before it (`billionaire Michael Bloomberg`, `the former New York mayor Michael
         Bloomberg`) and in an appositive after it (`Michael Bloomberg, the former New York mayor,`)."""
-        titles = set()
-        for word in reversed(self.text[max(0, start - DESCRIPTION_REACH) : start].split()[-6:]):
+        titles: set[str] = set()
+        # the words before, when a word ends right before the name ("billionaire Michael Bloomberg")
+        lead = self.text[max(0, start - DESCRIPTION_REACH) : start] if self.text[start - 2 : start - 1].isalpha() else ""
+        for word in reversed(lead.split()[-6:]):
             low = word.lower()
             if not word.isalpha() or (low in NOT_NAMES and low not in DETERMINERS):
                 break
@@ -635,17 +634,31 @@ class ArticleContext:
     def _organisation_named(self, noun: str, at: int) -> str | None:
         """The fullest name before `at` of the organisation that "the court" or "the trust" stands for:
         capitalised words ending in the noun ("California’s 4th District Court of Appeal", "Citizens’
-        Independent Transportation Trust"), of two words or more."""
-        best = None
-        for m in _organisation_pattern(noun.capitalize()).finditer(self.text, 0, at):
-            start, end = self.paragraphs[bisect_right(self.paragraph_starts, m.start()) - 1]
-            if len(_LOWER_WORD.findall(self.text, start, end)) < 2:
-                continue  # a headline in title case ("… Rules CA Appellate Court"): not the name
-            words = m.group().split()
-            while words and words[0].lower() in NOT_NAMES:
-                words = words[1:]
-            if len(words) >= 2 and (best is None or len(words) > len(best)):
-                best = words
+        Independent Transportation Trust"), of two words or more. Found with `str.find`: a pattern that
+        opens with a repeated group costs a try at every character of the text."""
+        text, word = self.text, noun.capitalize()
+        best: list[str] | None = None
+        at_word = text.find(word, 0, at)
+        while at_word >= 0:
+            end = at_word + len(word)
+            if (at_word == 0 or not _word_char(text[at_word - 1])) and (end >= len(text) or not _word_char(text[end])):
+                words = [word]
+                for before in reversed(text[max(0, at_word - DESCRIPTION_REACH) : at_word].split(" ")[:-1]):
+                    if not _ORGANISATION_WORD.fullmatch(before):
+                        break
+                    words.insert(0, before)
+                tail = _OF_NAME.match(text, end)
+                if tail is not None:
+                    words += tail.group().split()
+                while words and words[0].lower() in NOT_NAMES:
+                    del words[0]
+                p_start, p_end = self.paragraphs[bisect_right(self.paragraph_starts, at_word) - 1]
+                # not a headline in title case ("… Rules CA Appellate Court")
+                if len(words) >= 2 and (best is None or len(words) > len(best)) and (
+                    len(_LOWER_WORD.findall(text, p_start, p_end)) >= 2
+                ):
+                    best = words
+            at_word = text.find(word, end, at)
         return " ".join(best) if best else None
 
     def _last_person(self, at: int, gender: str | None, plural: bool) -> str | None:

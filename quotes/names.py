@@ -196,6 +196,11 @@ def uncontracted(low: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def word_set(name: str) -> frozenset[str]:
+    return frozenset(words_of(name))
+
+
+@lru_cache(maxsize=65536)
 def words_of(name: str) -> tuple[str, ...]:
     return tuple(w.strip(".’'").lower() for w in name.split())
 
@@ -375,15 +380,19 @@ class People:
         if exact is not None:
             return exact
         ws = words_of(name)
+        wanted = word_set(name)
         for w, at in ((ws[-1], -1), (ws[0], 0)):
-            candidates = [p for p in self._by_word.get(w, []) if set(ws) <= set(words_of(p.name))]
+            candidates = [p for p in self._by_word.get(w, ()) if wanted <= word_set(p.name)]
+            if not candidates:
+                continue
             # the word in the same place (a surname last: "Donald Trump", not "Trump Tower") first
             placed = [p for p in candidates if words_of(p.name)[at] == w]
-            candidates = placed or candidates
-            if candidates:
-                # the fullest name; between equals, the one the article introduced last
-                longest = max(len(p.name.split()) for p in candidates)
-                return [p for p in candidates if len(p.name.split()) == longest][-1]
+            # the fullest name; between equals, the one the article introduced last
+            best = None
+            for p in placed or candidates:
+                if best is None or len(words_of(p.name)) >= len(words_of(best.name)):
+                    best = p
+            return best
         return None
 
 
