@@ -20,8 +20,8 @@ from quotes.names import (
     FEMALE_NAMES,
     MALE_HONORIFICS,
     MALE_NAMES,
-    ORG_WORDS,
     NOT_NAMES,
+    ORG_WORDS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
@@ -117,8 +117,8 @@ def _title_head(words: Sequence[str]) -> str | None:
     """The title a description names its person by: its last title word but a modifier ("the former
     New York mayor" -> "mayor", "the Director" -> "director")."""
     titles = [low for w in words if (low := w.strip(".,’'").lower()) in TITLES]
-    heads = [w for w in titles if w not in TITLE_MODIFIERS]
-    return (heads or titles or [None])[-1]
+    heads = [w for w in titles if w not in TITLE_MODIFIERS] or titles
+    return heads[-1] if heads else None
 
 
 
@@ -236,7 +236,8 @@ class ArticleContext:
             person = known[run] if run in known else known.setdefault(run, self.people.lookup(run))
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
-                known.clear()
+                # a new person of one name can only be found for a run that found no one
+                known = {k: v for k, v in known.items() if v is not None}
             elif person is not None and not person.certain and (
                 start in subject_at or _cue_before_name(self._lead(start))
             ):
@@ -303,7 +304,8 @@ class ArticleContext:
         Bloomberg`) and in an appositive after it (`Michael Bloomberg, the former New York mayor,`)."""
         titles: set[str] = set()
         # the words before, when a word ends right before the name ("billionaire Michael Bloomberg")
-        lead = self.text[max(0, start - DESCRIPTION_REACH) : start] if self.text[start - 2 : start - 1].isalpha() else ""
+        word_before = self.text[start - 2 : start - 1].isalpha()
+        lead = self.text[max(0, start - DESCRIPTION_REACH) : start] if word_before else ""
         for word in reversed(lead.split()[-6:]):
             low = word.lower()
             if not word.isalpha() or (low in NOT_NAMES and low not in DETERMINERS):
@@ -314,8 +316,9 @@ class ArticleContext:
                 break
         # a description opening the sentence, the name set after it (`Grenada’s Prime Minister and
         # Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell has …`)
-        lead = self._lead(start)
-        if "," in lead and len(lead) <= DESCRIPTION_REACH + HONORIFICS_REACH:
+        reach = DESCRIPTION_REACH + HONORIFICS_REACH
+        lead = self._lead(start) if self.text.rfind(",", max(0, start - reach), start) >= 0 else ""
+        if "," in lead and len(lead) <= reach:
             words = lead.split()
             while words and _HONORIFIC.fullmatch(words[-1]):
                 words.pop()
@@ -533,7 +536,7 @@ class ArticleContext:
             return False  # "Thousands", "One", "the two"
         if name[:1].islower() or words[0] in DETERMINERS:
             head = description_head(name)
-            return bool(head) and not (
+            return head is not None and not (
                 head in COLLECTIVES
                 or (_PLURAL.search(head) is not None and head not in ORG_WORDS)
                 or (head.endswith(("ed", "ing", "ly")) and head not in TITLES)  # "An unprecedented"

@@ -257,7 +257,8 @@ def test_degenerate_text_never_raises(text):
         # a base form of a reporting verb
         ('The court heard Andrew Hartley admit to "forgetting" to secure the boiler.', "Andrew Hartley", "cue_before"),
         # a sentence adverb opens the sentence before its subject
-        ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n"I deeply regret the actions."',
+        ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n'
+         '"I deeply regret the actions."',
          "Rodrigo Chaves", "previous_paragraph"),
     ],
 )
