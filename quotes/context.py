@@ -243,8 +243,7 @@ class ArticleContext:
             ):
                 person.certain = True  # whoever speaks is somebody
             if person is not None:
-                subject = opens or start in subject_at or self._leads_clause(start, start + len(run))
-                found.append((start, start + len(run), person, subject))
+                found.append((start, start + len(run), person, opens or start in subject_at))
         for n, (start, end, person, subject) in enumerate(found):
             if not person.organisation:
                 described = self._described_as(start, end)
@@ -255,7 +254,7 @@ class ArticleContext:
                 person.gender = self._pronoun_after(start, end, limit)
             if person.certain or person.gender is not None:
                 self.mentions.append((start, person))
-                if subject:
+                if subject or (not person.organisation and self._leads_clause(start, end)):
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
