@@ -154,6 +154,8 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if n == 0:
             continue
         cue = " ".join(t.low for t in toks[i : i + n])
+        if i > 0 and toks[i].cap and toks[i - 1].cap:
+            continue  # a word of a name, not a verb: "the United States Court of Appeals said"
         if i > 0 and toks[i - 1].low in RELATIVES:
             continue  # `"…," Alberto Shiguematsu, a resident who tweeted about it, said`: an aside's verb
         if i == 0:

@@ -20,6 +20,7 @@ from quotes.names import (
     FEMALE_NAMES,
     MALE_HONORIFICS,
     MALE_NAMES,
+    MAX_NAME_WORDS,
     NOT_NAMES,
     ORG_WORDS,
     PRONOUNS_FEMALE,
@@ -540,6 +541,8 @@ class ArticleContext:
                 or (_PLURAL.search(head) is not None and head not in ORG_WORDS)
                 or (head.endswith(("ed", "ing", "ly")) and head not in TITLES)  # "An unprecedented"
             )
+        if len(words) > MAX_NAME_WORDS and all(w[:1].isupper() for w in name.split()) and not is_organisation(name):
+            return False  # a headline in title case: "Veto Power Impedes Peace Efforts"
         if len(words) == 1 and words[0] not in self.proper:
             # a single capitalised word no one is named by in full, capitalised only where it opens a sentence
             # and written in lower case elsewhere: a common noun opening a sentence or a headline

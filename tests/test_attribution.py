@@ -281,6 +281,18 @@ def test_cue_negatives_keep_the_quotation(text):
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # a capitalised word of a name is no cue after the quotation ("States" of "United States")
+        '"We ruled," the United States Court of Appeals for the Ninth Circuit said.',
+        '"We ruled," said the United States Court.',
+    ],
+)
+def test_a_word_of_a_name_is_no_cue(text):
+    assert quotes.extract(text)[0].speaker_mention not in ("the United", "United")
+
+
+@pytest.mark.parametrize(
     "text, speaker, mention",
     [
         # a participle cue with its own subject (#8)
