@@ -256,6 +256,9 @@ def test_degenerate_text_never_raises(text):
          "Peggy Bell", "cue_before"),
         # a base form of a reporting verb
         ('The court heard Andrew Hartley admit to "forgetting" to secure the boiler.', "Andrew Hartley", "cue_before"),
+        # a comma that closes a quoted title does not leave the sentence without a subject
+        ('Pence spoke.\n\nOn "Face the Nation," Sen. Bernie Sanders (Vt.), who lost the primaries, identified '
+         'exhaustion as a reason. "The younger people are sick of it."', "Bernie Sanders", "previous_sentence"),
         # a sentence adverb opens the sentence before its subject
         ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n'
          '"I deeply regret the actions."',
