@@ -154,6 +154,8 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         if n == 0:
             continue
         cue = " ".join(t.low for t in toks[i : i + n])
+        if i > 0 and toks[i].cap and toks[i - 1].cap:
+            continue  # a word of a name, not a verb: "the United States Court of Appeals said"
         if i > 0 and toks[i - 1].low in RELATIVES:
             continue  # `"…," Alberto Shiguematsu, a resident who tweeted about it, said`: an aside's verb
         if i == 0:
@@ -277,7 +279,7 @@ def dash_credit(ctx: ArticleContext, q: Quotation) -> _Found | None:
     text = ctx.text
     line_end = ctx.line_end(q.close_at)
     if line_end >= 0 and _blank(text, q.close_at, line_end):
-        start = _BLANK.match(text, line_end).end()  # the next line with words
+        start = _BLANK.match(text, line_end).end()  # type: ignore[union-attr]  # the next line with words
         end = ctx.line_end(start)
         if text[start : start + 1] in DASHES and (end if end >= 0 else len(text)) - start <= 80:
             line_end = end

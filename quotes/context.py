@@ -9,7 +9,6 @@ a sentence, a surname into the full name, "the CEO" into the last person named w
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
@@ -21,8 +20,9 @@ from quotes.names import (
     FEMALE_NAMES,
     MALE_HONORIFICS,
     MALE_NAMES,
-    ORG_WORDS,
+    MAX_NAME_WORDS,
     NOT_NAMES,
+    ORG_WORDS,
     PRONOUNS_FEMALE,
     PRONOUNS_MALE,
     PRONOUNS_PLURAL,
@@ -118,8 +118,8 @@ def _title_head(words: Sequence[str]) -> str | None:
     """The title a description names its person by: its last title word but a modifier ("the former
     New York mayor" -> "mayor", "the Director" -> "director")."""
     titles = [low for w in words if (low := w.strip(".,’'").lower()) in TITLES]
-    heads = [w for w in titles if w not in TITLE_MODIFIERS]
-    return (heads or titles or [None])[-1]
+    heads = [w for w in titles if w not in TITLE_MODIFIERS] or titles
+    return heads[-1] if heads else None
 
 
 
@@ -132,12 +132,10 @@ def _word_char(c: str) -> bool:
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")  # a word a title-case headline has none of
 
 
-@lru_cache(maxsize=256)
-def _organisation_pattern(noun: str) -> re.Pattern[str]:
-    """Capitalised words or ordinals ending in `noun`, and an "of …" that may follow it ("District
-    Court of Appeal", "Ministry of Education")."""
-    tail = r"(?:[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w’'-]*(?:[^\S\n]+[A-Z][\w’'-]*)*)?"
-    return re.compile(rf"(?:(?:[A-Z][\w’'.-]*|\d+(?:st|nd|rd|th))[^\S\n]+)*{re.escape(noun)}\b{tail}")
+# A word of an organisation's name before its noun ("California’s", "4th", "District"), and the "of …"
+# after it ("Court of Appeal", "Ministry of Education").
+_ORGANISATION_WORD = re.compile(r"[A-Z][\w’'.-]*|\d+(?:st|nd|rd|th)")
+_OF_NAME = re.compile(r"[^\S\n]+of[^\S\n]+(?:the[^\S\n]+)?[A-Z][\w’'-]*(?:[^\S\n]+[A-Z][\w’'-]*)*")
 
 
 def _cue_before_name(lead: str) -> bool:
@@ -239,14 +237,14 @@ class ArticleContext:
             person = known[run] if run in known else known.setdefault(run, self.people.lookup(run))
             if person is None and start in subject_at and not run.isupper():
                 person = self.people.add(run)  # "Altman said": whoever speaks is somebody
-                known.clear()
+                # a new person of one name can only be found for a run that found no one
+                known = {k: v for k, v in known.items() if v is not None}
             elif person is not None and not person.certain and (
                 start in subject_at or _cue_before_name(self._lead(start))
             ):
                 person.certain = True  # whoever speaks is somebody
             if person is not None:
-                subject = opens or start in subject_at or self._leads_clause(start, start + len(run))
-                found.append((start, start + len(run), person, subject))
+                found.append((start, start + len(run), person, opens or start in subject_at))
         for n, (start, end, person, subject) in enumerate(found):
             if not person.organisation:
                 described = self._described_as(start, end)
@@ -257,7 +255,7 @@ class ArticleContext:
                 person.gender = self._pronoun_after(start, end, limit)
             if person.certain or person.gender is not None:
                 self.mentions.append((start, person))
-                if subject:
+                if subject or (not person.organisation and self._leads_clause(start, end)):
                     self.subjects.append((start, person))
         self.mention_starts = [m[0] for m in self.mentions]
         self.subject_starts = [m[0] for m in self.subjects]
@@ -304,8 +302,11 @@ class ArticleContext:
         """The titles written in lower case around a name, so that a description later points back to
         it: before it (`billionaire Michael Bloomberg`, `the former New York mayor Michael
         Bloomberg`) and in an appositive after it (`Michael Bloomberg, the former New York mayor,`)."""
-        titles = set()
-        for word in reversed(self.text[max(0, start - DESCRIPTION_REACH) : start].split()[-6:]):
+        titles: set[str] = set()
+        # the words before, when a word ends right before the name ("billionaire Michael Bloomberg")
+        word_before = self.text[start - 2 : start - 1].isalpha()
+        lead = self.text[max(0, start - DESCRIPTION_REACH) : start] if word_before else ""
+        for word in reversed(lead.split()[-6:]):
             low = word.lower()
             if not word.isalpha() or (low in NOT_NAMES and low not in DETERMINERS):
                 break
@@ -315,8 +316,9 @@ class ArticleContext:
                 break
         # a description opening the sentence, the name set after it (`Grenada’s Prime Minister and
         # Chairman of the OECS Authority, Dr the Rt. Hon. Keith Mitchell has …`)
-        lead = self._lead(start)
-        if "," in lead and len(lead) <= DESCRIPTION_REACH + HONORIFICS_REACH:
+        reach = DESCRIPTION_REACH + HONORIFICS_REACH
+        lead = self._lead(start) if self.text.rfind(",", max(0, start - reach), start) >= 0 else ""
+        if "," in lead and len(lead) <= reach:
             words = lead.split()
             while words and _HONORIFIC.fullmatch(words[-1]):
                 words.pop()
@@ -534,11 +536,13 @@ class ArticleContext:
             return False  # "Thousands", "One", "the two"
         if name[:1].islower() or words[0] in DETERMINERS:
             head = description_head(name)
-            return bool(head) and not (
+            return head is not None and not (
                 head in COLLECTIVES
                 or (_PLURAL.search(head) is not None and head not in ORG_WORDS)
                 or (head.endswith(("ed", "ing", "ly")) and head not in TITLES)  # "An unprecedented"
             )
+        if len(words) > MAX_NAME_WORDS and all(w[:1].isupper() for w in name.split()) and not is_organisation(name):
+            return False  # a headline in title case: "Veto Power Impedes Peace Efforts"
         if len(words) == 1 and words[0] not in self.proper:
             # a single capitalised word no one is named by in full, capitalised only where it opens a sentence
             # and written in lower case elsewhere: a common noun opening a sentence or a headline
@@ -635,17 +639,31 @@ class ArticleContext:
     def _organisation_named(self, noun: str, at: int) -> str | None:
         """The fullest name before `at` of the organisation that "the court" or "the trust" stands for:
         capitalised words ending in the noun ("California’s 4th District Court of Appeal", "Citizens’
-        Independent Transportation Trust"), of two words or more."""
-        best = None
-        for m in _organisation_pattern(noun.capitalize()).finditer(self.text, 0, at):
-            start, end = self.paragraphs[bisect_right(self.paragraph_starts, m.start()) - 1]
-            if len(_LOWER_WORD.findall(self.text, start, end)) < 2:
-                continue  # a headline in title case ("… Rules CA Appellate Court"): not the name
-            words = m.group().split()
-            while words and words[0].lower() in NOT_NAMES:
-                words = words[1:]
-            if len(words) >= 2 and (best is None or len(words) > len(best)):
-                best = words
+        Independent Transportation Trust"), of two words or more. Found with `str.find`: a pattern that
+        opens with a repeated group costs a try at every character of the text."""
+        text, word = self.text, noun.capitalize()
+        best: list[str] | None = None
+        at_word = text.find(word, 0, at)
+        while at_word >= 0:
+            end = at_word + len(word)
+            if (at_word == 0 or not _word_char(text[at_word - 1])) and (end >= len(text) or not _word_char(text[end])):
+                words = [word]
+                for before in reversed(text[max(0, at_word - DESCRIPTION_REACH) : at_word].split(" ")[:-1]):
+                    if not _ORGANISATION_WORD.fullmatch(before):
+                        break
+                    words.insert(0, before)
+                tail = _OF_NAME.match(text, end)
+                if tail is not None:
+                    words += tail.group().split()
+                while words and words[0].lower() in NOT_NAMES:
+                    del words[0]
+                p_start, p_end = self.paragraphs[bisect_right(self.paragraph_starts, at_word) - 1]
+                # not a headline in title case ("… Rules CA Appellate Court")
+                if len(words) >= 2 and (best is None or len(words) > len(best)) and (
+                    len(_LOWER_WORD.findall(text, p_start, p_end)) >= 2
+                ):
+                    best = words
+            at_word = text.find(word, end, at)
         return " ".join(best) if best else None
 
     def _last_person(self, at: int, gender: str | None, plural: bool) -> str | None:

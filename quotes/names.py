@@ -196,6 +196,11 @@ def uncontracted(low: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def word_set(name: str) -> frozenset[str]:
+    return frozenset(words_of(name))
+
+
+@lru_cache(maxsize=65536)
 def words_of(name: str) -> tuple[str, ...]:
     return tuple(w.strip(".’'").lower() for w in name.split())
 
@@ -301,16 +306,8 @@ class People:
         any other name of two to four words ("Hank Sheinkopf", "Bong Joon Ho") as a likely one."""
         if " " not in run and "\n" not in run:
             return None  # one word is no full name, and has no title before it
-        name = strip_titles(run)
-        if not name:
-            return None
-        words = run.split()
-        titled = len(words) > len(name.split()) and any(is_title(w) for w in words)
-        if titled or (len(name.split()) >= 2 and gender_of(name) is not None):
-            return self.add(run)
-        if len(name.split()) >= 2 and _looks_like_a_name(name):
-            return self.add(run, certain=False)
-        return None
+        certain = _introduces(run)
+        return None if certain is None else self.add(run, certain=certain)
 
     def add(self, run: str, certain: bool = True) -> Person | None:
         """Record a name as written (with its titles) and return the person it names."""
@@ -336,8 +333,7 @@ class People:
                         self._by_word.setdefault(w, []).append(person)
         person.certain = person.certain or certain
         person.gender = person.gender or gender_of(run)
-        title_words = {w.strip(".’'").lower() for w in run.split()} & TITLES
-        person.titles |= title_words
+        person.titles |= _title_words(run)
         return person
 
     def settle(self) -> None:
@@ -375,16 +371,41 @@ class People:
         if exact is not None:
             return exact
         ws = words_of(name)
+        wanted = word_set(name)
         for w, at in ((ws[-1], -1), (ws[0], 0)):
-            candidates = [p for p in self._by_word.get(w, []) if set(ws) <= set(words_of(p.name))]
+            candidates = [p for p in self._by_word.get(w, ()) if wanted <= word_set(p.name)]
+            if not candidates:
+                continue
             # the word in the same place (a surname last: "Donald Trump", not "Trump Tower") first
             placed = [p for p in candidates if words_of(p.name)[at] == w]
-            candidates = placed or candidates
-            if candidates:
-                # the fullest name; between equals, the one the article introduced last
-                longest = max(len(p.name.split()) for p in candidates)
-                return [p for p in candidates if len(p.name.split()) == longest][-1]
+            # the fullest name; between equals, the one the article introduced last
+            best = None
+            for p in placed or candidates:
+                if best is None or len(words_of(p.name)) >= len(words_of(best.name)):
+                    best = p
+            return best
         return None
+
+
+@lru_cache(maxsize=65536)
+def _introduces(run: str) -> bool | None:
+    """Whether a run introduces a person for certain (a title, a known given name: True), likely (a
+    name of two to four words: False), or no one (None). Cached: the same names recur across articles."""
+    name = strip_titles(run)
+    if not name:
+        return None
+    words = run.split()
+    titled = len(words) > len(name.split()) and any(is_title(w) for w in words)
+    if titled or (len(name.split()) >= 2 and gender_of(name) is not None):
+        return True
+    if len(name.split()) >= 2 and _looks_like_a_name(name):
+        return False
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _title_words(run: str) -> frozenset[str]:
+    return frozenset(w.strip(".’'").lower() for w in run.split()) & TITLES
 
 
 def _looks_like_a_name(name: str) -> bool:

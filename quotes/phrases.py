@@ -101,6 +101,8 @@ INTRODUCERS = frozenset(
 # How many words a phrase of time or place between a subject and its verb has without a determiner
 # ("in recent days", "over recent weeks").
 PHRASE_WORDS = 3
+# Marks that may close a quotation right after a comma (`"Face the Nation,"`).
+_CLOSING_MARKS = frozenset("\"”’'")
 # Prepositions that open a phrase of time or place (not "of": "52 percent of registered voters said").
 _TIME_OR_PLACE = PLACE_PREPOSITIONS | {"in", "at", "on"}
 # Prepositions that tie a described person to an organisation ("a spokesperson for the UCEA").
@@ -347,6 +349,8 @@ def sentence_subject(
         starts = chain((dash + 1,), (k for k in starts if k > dash))  # a dateline: "NEW YORK (AP) — Trump said"
     first: tuple[int, int] | None = None  # the subject found first, whoever it is
     for start in starts:
+        if 0 < start < before and toks[start].text in _CLOSING_MARKS and toks[start].start == toks[start - 1].end:
+            start += 1  # the comma closed a quotation: `On "Face the Nation," Sen. Bernie Sanders …`
         if start >= before:
             return first
         t = toks[start]

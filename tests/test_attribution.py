@@ -256,8 +256,12 @@ def test_degenerate_text_never_raises(text):
          "Peggy Bell", "cue_before"),
         # a base form of a reporting verb
         ('The court heard Andrew Hartley admit to "forgetting" to secure the boiler.', "Andrew Hartley", "cue_before"),
+        # a comma that closes a quoted title does not leave the sentence without a subject
+        ('Pence spoke.\n\nOn "Face the Nation," Sen. Bernie Sanders (Vt.), who lost the primaries, identified '
+         'exhaustion as a reason. "The younger people are sick of it."', "Bernie Sanders", "previous_sentence"),
         # a sentence adverb opens the sentence before its subject
-        ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n"I deeply regret the actions."',
+        ('President-elect Rodrigo Chaves was demoted. Nevertheless, he resigned in 2018.\n\n'
+         '"I deeply regret the actions."',
          "Rodrigo Chaves", "previous_paragraph"),
     ],
 )
@@ -277,6 +281,18 @@ def test_cues_and_their_subjects(text, speaker, rule):
 )
 def test_cue_negatives_keep_the_quotation(text):
     assert quotes.extract(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a capitalised word of a name is no cue after the quotation ("States" of "United States")
+        '"We ruled," the United States Court of Appeals for the Ninth Circuit said.',
+        '"We ruled," said the United States Court.',
+    ],
+)
+def test_a_word_of_a_name_is_no_cue(text):
+    assert quotes.extract(text)[0].speaker_mention not in ("the United", "United")
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,9 @@ def test_unnamed_speakers(text, speaker, unnamed):
         ('The health ministry met.\n\nHealth said "it is bad."', "Health"),
         ('"It is unprecedented," An unprecedented said.', "An unprecedented"),
         ('"We will win," the Nazis said.', "the Nazis"),  # a group written as a name
+        # a headline in title case
+        ('Veto Power Impedes Peace Efforts\n\nVeto Power Impedes Peace Efforts called it "the scourge of war."',
+         "Veto Power Impedes Peace Efforts"),
     ],
 )
 def test_no_speaker_is_a_plural_a_number_or_a_common_noun(text, mention):
