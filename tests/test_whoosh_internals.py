@@ -111,3 +111,34 @@ def test_the_multiprocess_writer_hooks_are_where_they_were():
         "storage", "indexname", "jobqueue", "resultqueue", "kwargs", "multisegment"]
     from whoosh import multiproc
     assert hasattr(multiproc, "SegmentWriter")
+
+
+@pytest.mark.parametrize(("field", "text"), [("text", "tax"), ("speaker", "person"), ("words", "taxes")])
+def test_leaf_blocks_are_the_public_ids_and_weights(ix, field, text):
+    def postings(reader):  # the segment has a deleted document: its postings come wrapped in a filter
+        m = reader.postings(field, text)
+        return m.child if isinstance(m, matching.FilterMatcher) else m
+
+    with ix.searcher() as searcher:
+        reader = next(iter(searcher.reader().leaf_readers()))[0]
+        public, m = [], postings(reader)
+        while m.is_active():
+            public.append((m.id(), m.weight()))
+            m.next()
+        blocks = internals.leaf_blocks(postings(reader))
+        assert blocks is not None and internals.leaf_field(postings(reader)) == field
+        assert [(d, w) for ids, weights in blocks for d, w in zip(ids, weights, strict=True)] == public
+        assert len(public) > 128
+
+
+@pytest.mark.parametrize("field", ["text", "speaker", "words"])
+def test_held_lengths_are_the_public_length_bytes(ix, field):
+    from whoosh.util.numeric import byte_to_length
+
+    with ix.searcher() as searcher:
+        reader = next(iter(searcher.reader().leaf_readers()))[0]
+        internals.hold_lengths(reader._perdoc, [field])
+        held = internals.held_lengths(reader, field)
+        assert held is not None and len(held) >= reader.doc_count_all()
+        assert [byte_to_length(held[d]) for d in range(reader.doc_count_all())] == [
+            reader.doc_field_length(d, field) for d in range(reader.doc_count_all())]

@@ -212,11 +212,3 @@ def leaf_field(matcher: Any) -> str | None:
     """The field of a term's postings matcher (None for a matcher of another kind)."""
     term = getattr(matcher, "_term", None) if type(matcher) is W3LeafMatcher else None
     return term[0] if term else None
-
-
-def posting_size(matcher: Any) -> int | None:
-    """The size in bytes of a term's postings (None for a matcher of another kind): how long it is to read."""
-    if type(matcher) is not W3LeafMatcher:
-        return None
-    length = matcher._length
-    return int(length[0] if isinstance(length, tuple) else length)  # a tuple in whoosh-reloaded 2.7.5
