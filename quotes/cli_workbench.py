@@ -7,7 +7,6 @@ function and render. rapidfuzz, the timeline and the web server load only when t
 from __future__ import annotations
 
 import json
-import socket
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -183,6 +182,8 @@ def serve_cmd(
 def _check_free(host: str, port: int) -> None:
     """One line naming the fix where the address cannot be listened on (werkzeug would print several)."""
     try:
+        import socket  # only serve needs it: a search imports no network module
+
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
             probe.bind((host, port))
