@@ -69,11 +69,13 @@ def timeline(query: str | None = None, *, speaker: str | None = None, by: str = 
     if by not in PERIODS:
         raise QuotesError(f"unknown period {by!r}: use one of {', '.join(PERIODS)}")
     path = resolve_index_dir(index_dir)
+    firsts = None
     if query is None and not any(v is not None for v in filters.values()):
         with Catalog(path) as catalog:
             keys = catalog.speaker_keys(speaker) if speaker else None
-            firsts = catalog.first_printings(keys)
-    else:
+            if keys is None or keys:  # a name or a form of it: read from the catalog alone
+                firsts = catalog.first_printings(keys)
+    if firsts is None:  # a query, filters, or a speaker named by words of the name ("Whitfield"), as search does
         firsts = search.first_printings(query or "*", index_dir=path, speaker=speaker, **filters)
     return tally(firsts, by, query=query, speaker=speaker)
 

@@ -26,6 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quotes import claims
+from quotes import search as search_api
 from quotes.cli import app
 from quotes.search import verify
 from quotes.timeline import timeline
@@ -247,3 +248,14 @@ def test_serve_on_a_port_in_use_names_the_fix(seeds):
         busy.listen()
         result = run(seeds, "serve", "--port", str(busy.getsockname()[1]))
     assert result.exit_code == 1 and "try another --port" in result.stderr
+
+
+@pytest.mark.parametrize(("speaker", "total"), [
+    ("Grace Whitfield", 3),  # the canonical name
+    ("Whitfield", 3),  # a word of the name the articles never use alone: found as `search --speaker` finds it
+    ("union president Grace Whitfield", 3),  # a form an article used
+    ("Whitfeld", 0),  # no such speaker
+])
+def test_timeline_finds_a_speaker_as_search_does(seeds, speaker, total):
+    assert timeline(speaker=speaker, index_dir=seeds).total == total
+    assert search_api.find("*", speaker=speaker, index_dir=seeds, limit=50).total == total
