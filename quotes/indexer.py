@@ -53,6 +53,12 @@ CHUNK_ARTICLES = 8
 POOL_MIN_ARTICLES = 32
 # Modules the fork server imports once, so that each worker it forks starts with the pipeline loaded.
 POOL_PRELOAD = ["quotes.pipeline"]
+# CPU seconds one article's extraction may take; past them it is reported and skipped, and the run goes
+# on. Extraction is linear in an article's length, and the slowest article of the size cap measured
+# (200,000 characters of one-letter quotations, docs/benchmarks.md) takes about 4 s: only a case nobody
+# foresaw reaches the budget, and it costs a run 30 s, never a stall. CPU time, not the clock's: a
+# machine busy with other work must not make good articles fail.
+ARTICLE_SECONDS = 30.0
 
 Progress = Callable[[int, int, int], None]
 """Called as reading goes on with (files read, files in all, articles read)."""
@@ -331,7 +337,7 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             for chunk in _chunks(chain(head, articles), CHUNK_ARTICLES):
                 with _sigint_held():  # a submit may start a worker: Ctrl-C then would orphan it half started
-                    pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
+                    pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk], ARTICLE_SECONDS)))
                 while len(pending) > 4 * workers or (pending and pending[0][1].done()):
                     chunk_done, future = pending.popleft()
                     yield from zip(chunk_done, future.result(), strict=True)
@@ -372,17 +378,46 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def _extract_texts(texts: list[str]) -> list[list[Quote] | str]:
+def _extract_texts(texts: list[str], seconds: float) -> list[list[Quote] | str]:
     """In a worker: the quotes of each text, or why extraction failed."""
-    return [_extract_one(text) for text in texts]
+    return [_extract_one(text, seconds) for text in texts]
 
 
-def _extract_one(text: str) -> list[Quote] | str:
+class _OverBudget(Exception):
+    """Raised in an extraction that has used up its CPU seconds."""
+
+
+def _extract_one(text: str, seconds: float | None = None) -> list[Quote] | str:
+    budget = ARTICLE_SECONDS if seconds is None else seconds
     try:
-        return quotes.extract(text)  # through the package, so tests can count the calls
+        with _cpu_budget(budget):
+            return quotes.extract(text)  # through the package, so tests can count the calls
+    except _OverBudget:
+        return (f"extraction took more than {budget:g} CPU seconds (quotes.indexer.ARTICLE_SECONDS); skipped: "
+                "please report the article")
     except Exception as e:  # one bad article must not stop a run over thousands
         log.debug("extraction failed", exc_info=True)
         return f"extraction failed: {e!r}"
+
+
+@contextmanager
+def _cpu_budget(seconds: float) -> Iterator[None]:
+    """Raise _OverBudget in this block once it has used `seconds` of CPU time (a virtual timer's signal).
+    Signal handlers belong to the main thread: elsewhere (a library caller's thread) there is no budget."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def over(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGVTALRM, over)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 def _existing(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
