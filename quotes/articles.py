@@ -20,6 +20,7 @@ its absolute path as its id.
 from __future__ import annotations
 
 import errno
+import io
 import json
 import logging
 import os
@@ -87,11 +88,13 @@ def read_articles(paths: Iterable[str | Path], on_error: OnError | None = None) 
         yield from read_file(file, report)
 
 
-def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None) -> Iterator[Path | str]:
+def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None,
+               on_skip: Callable[[Path], None] | None = None) -> Iterator[Path | str]:
     """The files to read under these paths, absolute with symlinks resolved, each once; `STDIN` stays as it is.
 
     A folder that cannot be listed, and a broken link named as an article, are reported through `on_error`
     (default: log a warning) and passed over. A link to a folder already read (a loop) is not read again.
+    A file in a folder that no reader reads (a PDF, an image) is passed to `on_skip`, if given.
     """
     report = _printable(on_error or _warn)
     seen: set[Path] = set()
@@ -108,9 +111,13 @@ def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None) -> 
             report(str(path), _SPECIAL)
             continue
         for file in _files_under(path, report, folders) if path.is_dir() else [path]:
-            if file not in seen and (path == file or file.suffix.lower() in READERS):
-                seen.add(file)
+            if file in seen:
+                continue
+            seen.add(file)
+            if path == file or file.suffix.lower() in READERS:
                 yield file
+            elif on_skip is not None:
+                on_skip(file)
 
 
 def read_file(file: Path | str, on_error: OnError | None = None) -> Iterator[Article]:
@@ -507,3 +514,16 @@ READERS: dict[str, Callable[[Path, OnError], Iterator[Article]]] = {
     ".atom": read_feed,
 }
 """The reader of each file extension (lower case, with the dot); add one here to read a new kind of file."""
+
+
+def read_stdin(on_error: OnError | None = None) -> Iterator[Article]:
+    """Standard input as articles (`quotes extract -`): JSON lines when its first line that is not blank is
+    a JSON object, else one article of plain text, taken as it is."""
+    report = on_error or _warn
+    raw = sys.stdin.buffer.read()
+    if _starts_with_an_object_line(io.BytesIO(raw)):
+        yield from _jsonl_lines(io.BytesIO(raw), STDIN_NAME, report)
+    elif raw.strip():
+        yield Article(id=STDIN_NAME, text=decode(raw, STDIN_NAME).strip(), path=STDIN_NAME)
+    else:
+        report(STDIN_NAME, "no text on standard input; pipe an article in, e.g. `cat article.txt | quotes extract -`")

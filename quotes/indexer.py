@@ -18,6 +18,7 @@ import errno
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sqlite3
 import threading
@@ -35,7 +36,7 @@ from typing import Any
 
 import quotes
 from quotes import index
-from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, source_file
+from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, read_stdin, source_file
 from quotes.lock import DEFAULT_WAIT_SECONDS, index_lock
 from quotes.model import Article, Quote, QuotesError
 from quotes.paths import resolve_index_dir
@@ -59,9 +60,18 @@ POOL_PRELOAD = ["quotes.pipeline"]
 # foresaw reaches the budget, and it costs a run 30 s, never a stall. CPU time, not the clock's: a
 # machine busy with other work must not make good articles fail.
 ARTICLE_SECONDS = 30.0
+# The progress bar is told of the quotations written to the search index this often: often enough to move
+# smoothly, seldom enough to cost nothing (a redraw is throttled by the bar anyway).
+PROGRESS_EVERY = 500
 
-Progress = Callable[[int, int, int], None]
-"""Called as reading goes on with (files read, files in all, articles read)."""
+Progress = Callable[[str, int, int | None, int], None]
+"""Called as a run goes on with (stage, done, total, articles read). Stage READING counts the bytes of
+input read (total None where it is unknown: standard input), WRITING the quotations written to the search
+index (total None where the count is not known ahead)."""
+READING, WRITING = "reading", "writing"
+
+# A URL given where a path is expected: `quotes` reads no network (a shell's path turns "//" into "/").
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,8 @@ class IndexReport:
     seconds: float
     repaired: int = 0  # quote ids whose Whoosh documents were added or deleted to match the catalog
     errors: tuple[str, ...] = field(default=())  # one line per failure
+    read: int = 0  # articles read (new, changed or unchanged, and those whose extraction failed)
+    skipped: dict[str, int] = field(default_factory=dict)  # files in folders no reader reads, by extension
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -121,7 +133,7 @@ def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.Pat
     c = run.counts
     return IndexReport(str(path), c["new"], c["changed"], c["unchanged"], c["removed"], len(run.errors),
                        c["quotes_added"], c["quotes_removed"], round(time.perf_counter() - began, 3),
-                       c["repaired"], tuple(run.errors))
+                       c["repaired"], tuple(run.errors), c["read"], dict(sorted(run.skipped.items())))
 
 
 def reindex(index_dir: str | os.PathLike[str] | None = None, *, workers: int | None = None,
@@ -135,13 +147,19 @@ def reindex(index_dir: str | os.PathLike[str] | None = None, *, workers: int | N
     return ReindexReport(str(path), n, round(time.perf_counter() - began, 3))
 
 
-def extract_file(path: str | os.PathLike[str]) -> list[ArticleQuote]:
-    """The quotes of every article in one file (or directory), with ids and article metadata; no index."""
-    paths = _existing([path])
-    records: list[ArticleQuote] = []
-    for article in read_articles(paths):
-        records.extend(article_quotes(article, quotes.extract(article.text)))
-    return records
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """One article and its quotes (with ids and the article's metadata), as `quotes extract` prints them."""
+
+    article: Article
+    records: tuple[ArticleQuote, ...]
+
+
+def extract_articles(path: str | os.PathLike[str]) -> list[Extracted]:
+    """The quotes of every article of a file or folder, or of standard input (`-`: plain text, or JSON
+    lines when it looks like them); no index is read or written."""
+    articles = read_stdin() if str(path) == STDIN else read_articles(_existing([path]))
+    return [Extracted(a, tuple(article_quotes(a, quotes.extract(a.text)))) for a in articles]
 
 
 class _Run:
@@ -157,6 +175,21 @@ class _Run:
         self.seen: dict[str, str] = {}  # id of every article read -> where it was read
         self.touched: list[str] = []  # ids of articles written or removed: their Whoosh documents change
         self.fresh = False  # the catalog was empty: Whoosh is built from scratch
+        self.skipped: Counter[str] = Counter()  # files in folders that no reader reads, by extension
+
+    def skip(self, file: Path) -> None:
+        self.skipped[file.suffix.lower() or "no extension"] += 1
+
+    def tell(self, stage: str, done: int, total: int | None) -> None:
+        if self.progress:
+            self.progress(stage, done, total, self.counts["read"])
+
+    def counted(self, records: Iterable[ArticleQuote], total: int | None) -> Iterator[ArticleQuote]:
+        """The records, telling the progress bar how many have been written."""
+        for n, record in enumerate(records, 1):
+            if n % PROGRESS_EVERY == 0:
+                self.tell(WRITING, n, total)
+            yield record
 
     def failed(self, where: str, message: str) -> None:
         log.warning("%s: %s", where, message)
@@ -180,10 +213,20 @@ class _Run:
         self._commit(catalog, batch, hashes)
 
     def _to_extract(self, paths: list[Path | str], hashes: dict[str, str]) -> Iterator[Article]:
-        """The articles to extract: new or changed; unchanged ones are counted and dropped here."""
-        files = list(iter_files(paths, self.failed))
-        for done, file in enumerate(files, 1):
+        """The articles to extract: new or changed; unchanged ones are counted and dropped here.
+
+        Progress is told in bytes of input: a file's when it is read, and inside a file of many articles
+        (JSON lines, a feed) the characters of each article, up to the file's size.
+        """
+        files = list(iter_files(paths, self.failed, self.skip))
+        sizes = [_size(file) for file in files]
+        total = None if None in sizes else sum(s or 0 for s in sizes)
+        before = 0
+        for file, size in zip(files, sizes, strict=True):
+            here = 0
             for article in read_file(file, self.failed):
+                here += len(article.text)
+                self.tell(READING, before + (here if size is None else min(here, size)), total)
                 where = article.path or article.id
                 if article.id in self.seen:
                     self.failed(where, f"the same id {article.id!r} as {self.seen[article.id]}; skipped "
@@ -195,10 +238,8 @@ class _Run:
                     self.counts["unchanged"] += 1
                 else:
                     yield article
-                if self.progress:
-                    self.progress(done - 1, len(files), self.counts["read"])
-            if self.progress:
-                self.progress(done, len(files), self.counts["read"])
+            before += here if size is None else size
+            self.tell(READING, before, total)
 
     def _commit(self, catalog: Catalog, batch: list[tuple[Article, list[Quote]]], hashes: dict[str, str]) -> None:
         if not batch:
@@ -238,11 +279,12 @@ class _Run:
         """
         try:
             if self.fresh or not index.is_current(self.index_dir):  # or made by an older version of quotes
-                index.build(self.index_dir, catalog.all_quotes(), procs=self.workers,
-                            expected=catalog.quote_count())
+                n = catalog.quote_count()
+                index.build(self.index_dir, self.counted(catalog.all_quotes(), n), procs=self.workers, expected=n)
             elif self.touched or not index.exists(self.index_dir):
-                index.write(self.index_dir, catalog.quotes_of(self.touched), delete_articles=self.touched,
-                            procs=self.workers, expected=self.counts["quotes_added"])
+                n = self.counts["quotes_added"]
+                index.write(self.index_dir, self.counted(catalog.quotes_of(self.touched), n),
+                            delete_articles=self.touched, procs=self.workers, expected=n)
             self.counts["repaired"] = repair(self.index_dir, catalog)
         except index.IndexDamagedError as e:
             log.warning("%s/: the search index cannot be read (%s): rebuilding it from the catalog",
@@ -420,6 +462,16 @@ def _cpu_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGVTALRM, previous)
 
 
+def _size(file: Path | str) -> int | None:
+    """A file's size in bytes; None for standard input (or a file that cannot be read: reading says why)."""
+    if str(file) == STDIN:
+        return None
+    try:
+        return Path(file).stat().st_size
+    except OSError:
+        return 0
+
+
 def _existing(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
     """The paths (`-` for stdin), checked before any work so that a typo does not leave a run half done."""
     result: list[Path | str] = []
@@ -427,6 +479,9 @@ def _existing(paths: Iterable[str | os.PathLike[str]]) -> list[Path | str]:
         if str(p) == STDIN:
             result.append(STDIN)
             continue
+        if _URL.match(str(p)) and not Path(p).exists():
+            raise ArticleError(f"{p} is a URL, and quotes reads no network: save the page first (your browser's "
+                               f"Save Page As, or `curl -o page.html '{p}'`) and give the file")
         if not Path(p).exists():
             raise ArticleError(f"no such file or folder: {p}; check the path")  # as read_articles says it
         result.append(Path(p))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from quotes import index
@@ -33,6 +34,11 @@ SORTS = index.SORTS
 
 # Did you mean: a query with fewer hits than this is checked for misspelt words.
 FEW_HITS = 3
+# An unknown --speaker: names (or a word of one) at least this similar (difflib's ratio: 2 * matching
+# characters / all characters) are suggested, the most similar first, at most CLOSE_SPEAKERS of them.
+# "Altmann" and "Altman" are 0.92 alike, "Sandra" and "Sanders" 0.77; "he" and "Son" 0.4.
+SPEAKER_LIKENESS = 0.75
+CLOSE_SPEAKERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +75,16 @@ class Hit:
 class Results:
     """One page of answers to a query.
 
-    `total` counts every matching quotation (not only this page). `suggestion` is the query with misspelt
+    `total` counts every matching quotation (not only this page), exactly up to 10,000
+    (quotes.index.EXACT_TOTAL_UP_TO); beyond, unless `find` was asked for an exact total, `total` is 10,000
+    and `total_exact` False: "more than 10,000". `suggestion` is the query with misspelt
     words corrected where the query found few or no quotations and indexed words are close; when it found
-    none, the hits are those of the suggestion and `corrected` is True.
+    none, the hits are those of the suggestion and `corrected` is True. `partial`: no quotation holds every
+    word of the query (and no spelling helped), so the hits hold most of them, those holding most first.
+
+    `unknown_speaker`: the `speaker` filter is no form of any speaker's name, and `speaker_suggestions` the
+    names closest to it. `unsearchable` counts the catalog's quotations that the search index does not hold
+    yet: an index run under way, or one interrupted before it wrote the search index.
     """
 
     query: str
@@ -81,9 +94,15 @@ class Results:
     limit: int
     suggestion: str | None = None
     corrected: bool = False
+    partial: bool = False
+    unknown_speaker: bool = False
+    speaker_suggestions: tuple[str, ...] = ()
+    unsearchable: int = 0
+    total_exact: bool = True
 
     @property
     def pages(self) -> int:
+        """How many pages the total makes (at least: more where `total_exact` is False)."""
         return max(1, -(-self.total // self.limit))
 
     @property
@@ -110,7 +129,7 @@ class Shown:
 def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, publisher: str | None = None,
          since: str | None = None, until: str | None = None, kind: str | None = None,
          article: str | None = None, sort: str = "relevance", limit: int = 10, page: int = 1,
-         correct: bool = True) -> Results:
+         correct: bool = True, exact_total: bool = False) -> Results:
     """Page `page` (from 1) of the quotations that answer `query`, `limit` per page, best (or newest) first.
 
     `query`: words (all must occur, in the quotation or its speaker's name, stemmed: "initiatives" finds
@@ -122,7 +141,8 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     Masayoshi Son's quotes), any case; `publisher` all of its words; `since`/`until` an ISO date, month or
     year (inclusive); `kind` "direct" or "partial"; `article` an article id. `sort` is "relevance" or
     "date" (newest first). With `correct`, a query that finds nothing is searched again spelt as the
-    closest indexed words (see Results). Raises NoIndexError where `index_dir` holds no index.
+    closest indexed words (see Results). With `exact_total`, quotations are counted beyond 10,000.
+    Raises NoIndexError where `index_dir` holds no index.
     """
     if limit < 1 or page < 1:
         raise QuotesError(f"limit and page must be at least 1, not {limit} and {page}")
@@ -131,19 +151,27 @@ def find(query: str, *, index_dir: PathArg = None, speaker: str | None = None, p
     path = resolve_index_dir(index_dir)
     with Catalog(path) as catalog:
         filters = _filters(catalog, speaker, publisher, since, until, kind, article)
-        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit)
-        suggestion = index.suggest(path, query) if found.total < FEW_HITS else None
+        found = index.search(path, query, filters=filters, sort=sort, limit=limit, offset=(page - 1) * limit,
+                             exact_total=exact_total)
+        suggestion = index.suggest(path, query) if found.total < FEW_HITS or found.partial else None
         corrected = False
-        if suggestion and found.total == 0 and correct:
-            found = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
-                                 offset=(page - 1) * limit)
-            corrected = True
+        if suggestion and (found.total == 0 or found.partial) and correct:
+            respelt = index.search(path, suggestion, filters=filters, sort=sort, limit=limit,
+                                   offset=(page - 1) * limit, exact_total=exact_total)
+            if respelt.total and not respelt.partial or not found.total:  # better than what was found
+                found, corrected = respelt, True
+            elif found.partial:  # respelt, the words are still not all in one quotation: no help
+                suggestion = None
         records = catalog.get_quotes(h.id for h in found.hits)
         keys = catalog.text_keys(records)
         occurrences = catalog.occurrences(keys.values())
+        unknown = bool(speaker) and not found.total and not filters.speaker_keys and not _speaks(catalog, speaker)
+        close = _close_speakers(catalog, speaker) if unknown and speaker else ()
+        unsearchable = max(0, catalog.quote_count() - index.doc_count(path))
     # A document the catalog no longer holds is stale (an interrupted run): leave it out.
     hits = tuple(_hit(records[h.id], h, tuple(occurrences[keys[h.id]])) for h in found.hits if h.id in records)
-    return Results(query, hits, found.total, page, limit, suggestion, corrected)
+    return Results(query, hits, found.total, page, limit, suggestion, corrected, found.partial, unknown, close,
+                   unsearchable, found.total_exact)
 
 
 def search(query: str, *, index_dir: PathArg = None, speaker: str | None = None, limit: int = 10,
@@ -210,6 +238,26 @@ def _filters(catalog: Catalog, speaker: str | None, publisher: str | None, since
     return index.Filters(tuple(catalog.speaker_keys(speaker)) if speaker else (), speaker, publisher,
                          index.date_bound(since) if since else None, index.date_bound(until) if until else None,
                          kind, article)
+
+
+def _speaks(catalog: Catalog, name: str) -> bool:
+    """Whether some speaker's name holds every word of `name` (as the speaker filter matches it)."""
+    words = name.lower().split()
+    return any(all(w in s.speaker.lower() for w in words) for s in catalog.speakers())
+
+
+def _close_speakers(catalog: Catalog, name: str) -> tuple[str, ...]:
+    """The speakers whose name, a form of it or a word of either is most like `name` ("Altmann" -> Sam
+    Altman), the most alike first, then the most quoted."""
+    wanted = name.lower().strip()
+    scored = []
+    for rank, s in enumerate(catalog.speakers()):  # most quoted first
+        forms = {f.lower() for f in (s.speaker, *s.forms)}
+        candidates = forms | {word for form in forms for word in form.split()}
+        best = max(SequenceMatcher(None, wanted, c).ratio() for c in candidates)
+        if best >= SPEAKER_LIKENESS:
+            scored.append((-best, rank, s.speaker))
+    return tuple(speaker for _, _, speaker in sorted(scored)[:CLOSE_SPEAKERS])
 
 
 def _hit(record: ArticleQuote, found: index.IndexHit, occurrences: tuple[Occurrence, ...]) -> Hit:

@@ -11,6 +11,16 @@ import quotes
 from quotes.model import Quote
 
 
+@pytest.fixture(autouse=True)
+def own_working_directory(tmp_path_factory, monkeypatch) -> Path:
+    """Every test runs in an empty directory of its own, with no QUOTES_INDEX: nothing a test reads or
+    writes by default (./index, ./seeds) is the clone's, so an index built by hand there changes no result."""
+    cwd = tmp_path_factory.mktemp("cwd")
+    monkeypatch.chdir(cwd)
+    monkeypatch.delenv("QUOTES_INDEX", raising=False)
+    return cwd
+
+
 @pytest.fixture
 def extract_calls(monkeypatch) -> list[str]:
     """Records every call to quotes.extract in this process (the real one still runs)."""

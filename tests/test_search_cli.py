@@ -17,13 +17,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from rich.text import Text
 from typer.testing import CliRunner
 
-from quotes.cli import _details, app
+from quotes.cli import _details_rows, app
 from quotes.search import show
 
 ARTICLES = Path(__file__).parent / "data" / "search_articles.jsonl"
@@ -38,21 +39,39 @@ def ix(tmp_path_factory) -> Path:
     return path
 
 
+TERMINAL = {"COLUMNS": "200", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}  # rich draws tables as on a terminal
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 @pytest.fixture
 def run(ix):
-    """Run `quotes ARGS --index-dir IX` with tables 200 columns wide; returns the result."""
+    """Run `quotes ARGS --index-dir IX`, its output sent to a pipe (plain lines); returns the result."""
     runner = CliRunner()
 
     def invoke(*args: str):
-        return runner.invoke(app, [*args, "--index-dir", str(ix)], env={"COLUMNS": "200"})
+        return runner.invoke(app, [*args, "--index-dir", str(ix)])
+
+    return invoke
+
+
+@pytest.fixture
+def on_terminal(ix):
+    """Run `quotes ARGS --index-dir IX` as on a terminal 200 columns wide; returns stdout without styles."""
+    runner = CliRunner()
+
+    def invoke(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--index-dir", str(ix)], env=TERMINAL)
+        assert result.exit_code == 0, result.output
+        return ANSI.sub("", result.stdout)
 
     return invoke
 
 
 def hits(run, *args: str) -> list[dict]:
     result = run("search", *args, "--json")
-    assert result.exit_code == 0, result.output
-    return [json.loads(line) for line in result.stdout.splitlines()]
+    found = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == (0 if found else 1), result.output  # as grep: 1 when nothing matches
+    return found
 
 
 def texts(run, *args: str) -> list[str]:
@@ -142,6 +161,21 @@ def test_speaker_option_with_a_name_nobody_has(run, name):
     assert hits(run, "*", "--speaker", name) == []
 
 
+@pytest.mark.parametrize(("name", "says"), [
+    # a form of the name, one letter off (planet-1 names only "Altman": a speaker of its own)
+    ("Altmann", "no speaker 'Altmann'; did you mean 'Sam Altman' or 'Altman'?"),
+    ("sam altmn", "no speaker 'sam altmn'; did you mean 'Sam Altman'?"),
+    ("Bernie Sandres", "no speaker 'Bernie Sandres'; did you mean 'Bernie Sanders'?"),
+    ("Masayoshi", None),  # a word of a name: a speaker, whose quotations (of this query) are none
+    ("Zebedee", "no speaker 'Zebedee' in the index; `quotes speakers` lists them"),
+])
+def test_an_unknown_speaker_is_named_with_the_nearest_speakers(run, name, says):
+    result = run("search", "economy", "--speaker", name)
+    assert result.exit_code == 1 and result.stdout == ""
+    notes = result.stderr.splitlines()[:-1]  # the last line is the summary
+    assert notes == ([says] if says else [])
+
+
 def test_publisher_since_until_kind_and_article_options(run):
     assert set(texts(run, "economy", "--publisher", "wire")) == {"The economy is rigged"}
     assert set(texts(run, "*", "--since", "2016-10", "--until", "2016-10")) == {
@@ -166,16 +200,15 @@ def test_sort_by_date_is_newest_first(run):
     assert by_relevance[0]["score"] >= by_relevance[-1]["score"] > 0
 
 
-def test_limit_and_page_with_the_total_shown(run):
+def test_limit_and_page_with_the_total_shown(run, on_terminal):
     every = texts(run, "*", "--sort", "date")
     assert len(every) == 7  # eight quotes, the Stargate quotation printed twice
     page2 = run("search", "*", "--sort", "date", "--limit", "3", "--page", "2", "--json")
     assert page2.exit_code == 0
     assert [json.loads(line)["text"].rstrip("!,") for line in page2.stdout.splitlines()] == every[3:6]
     assert page2.stderr.strip() == "7 quotations for '*', 4-6 (page 2 of 3)"
-    table = run("search", "*", "--limit", "3", "--page", "3")
-    assert table.exit_code == 0
-    assert "7 quotations for '*', 7-7 (page 3 of 3)" in " ".join(table.stdout.split())
+    table = on_terminal("search", "*", "--limit", "3", "--page", "3")
+    assert "7 quotations for '*', 7-7 (page 3 of 3)" in " ".join(table.split())
     past = run("search", "*", "--limit", "3", "--page", "9", "--json")
     assert past.exit_code == 0 and past.stdout == ""
     assert past.stderr.strip() == "7 quotations for '*'; page 9 is past the last page (3)"
@@ -219,13 +252,21 @@ def test_csv_has_a_header_and_a_row_per_hit(run):
     assert both.exit_code == 2
 
 
-def test_the_table_shows_speaker_outlet_date_and_a_short_id(run):
+def test_the_table_shows_speaker_outlet_date_and_a_short_id(run, on_terminal):
+    table = on_terminal("search", "rigged")
+    (hit,) = hits(run, "rigged")
+    flat = " ".join(table.split())
+    assert "1 quotations for 'rigged'" not in flat and "1 quotation for 'rigged'" in flat
+    assert all(x in flat for x in ("Bernie Sanders", "Wire Service", "2016-11-02", hit["id"][:8], "┃"))
+    assert "«" not in table  # the marks become bold
+
+
+def test_piped_output_is_a_plain_line_a_hit_with_the_url_whole(run):
     result = run("search", "rigged")
     (hit,) = hits(run, "rigged")
-    flat = " ".join(result.stdout.split())
-    assert "1 quotations for 'rigged'" not in flat and "1 quotation for 'rigged'" in flat
-    assert all(x in flat for x in ("Bernie Sanders", "Wire Service", "2016-11-02", hit["id"][:8]))
-    assert "«" not in result.stdout  # the marks become bold
+    assert result.stdout == (f'{hit["id"][:8]}  Bernie Sanders: "The economy is rigged"  '
+                             "(Wire Service, 2016-11-02, http://wire.example/2)\n")
+    assert result.stderr == "1 quotation for 'rigged'\n"  # the summary is for the person, not the pipe
 
 
 # -- did you mean ---------------------------------------------------------------------------------------------
@@ -248,7 +289,7 @@ def test_a_query_with_few_hits_gets_a_suggestion_only(run):
 
 def test_nothing_close_means_no_suggestion(run):
     result = run("search", "xylophone", "--json")
-    assert result.exit_code == 0 and result.stdout == ""
+    assert result.exit_code == 1 and result.stdout == ""
     assert result.stderr.strip() == "0 quotations for 'xylophone'"
 
 
@@ -258,9 +299,22 @@ def test_a_filter_alone_lists_everything_it_keeps(run):
     assert found == hits(run, "*", "--speaker", "Altman", "--sort", "date")
 
 
-def test_no_hits_is_one_line_not_an_empty_table(run):
+def test_no_hits_is_one_line_on_stderr_and_exit_1_as_grep(run, ix):
     result = run("search", "xylophone")
-    assert result.exit_code == 0 and result.stdout == "0 quotations for 'xylophone'\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "0 quotations for 'xylophone'\n")
+    table = CliRunner().invoke(app, ["search", "xylophone", "--index-dir", str(ix)], env=TERMINAL)
+    assert (table.exit_code, table.stdout) == (1, "")  # no empty table on a terminal either
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--speaker", "Altmann"], "0 quotations with speaker 'Altmann'"),
+    (["--since", "2016-10", "--until", "2016-10-15", "--kind", "partial"],
+     "1 quotation with since 2016-10, until 2016-10-15, kind partial"),
+    (["stargate", "--publisher", "daily planet"], "2 quotations for 'stargate' with publisher 'daily planet'"),
+    (["*"], "7 quotations for '*'"),
+])
+def test_the_summary_names_the_filters_not_a_star(run, args, says):
+    assert run("search", *args).stderr.splitlines()[-1] == says
 
 
 # -- show, speakers, --by speaker ------------------------------------------------------------------------------
@@ -284,7 +338,7 @@ def test_show_gives_the_paragraph_the_attribution_and_the_other_occurrences(run)
 
 def test_show_marks_the_quotation_and_the_words_it_rests_on_in_its_paragraph(run, ix):
     (hit,) = hits(run, "global initiative", "--publisher", "wire")
-    values = _details(show(hit["id"], index_dir=ix)).columns[1]._cells
+    values = [value for _, value in _details_rows(show(hit["id"], index_dir=ix))]
     (paragraph,) = [v for v in values if isinstance(v, Text) and v.plain.startswith('"Stargate')]
     marked = {paragraph.plain[span.start:span.end]: str(span.style) for span in paragraph.spans}
     assert marked == {"Stargate is meant to be a truly global initiative": "bold yellow",
@@ -316,7 +370,7 @@ def test_speakers_of_a_query(run):
     assert [(r["speaker"], r["count"]) for r in rows] == [("Altman", 1), ("Masayoshi Son", 1), ("Sam Altman", 1)]
 
 
-def test_search_by_speaker_counts_hits_per_speaker(run):
+def test_search_by_speaker_counts_hits_per_speaker(run, on_terminal):
     result = run("search", "economy OR medicare OR stargate", "--by", "speaker", "--json")
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -324,5 +378,8 @@ def test_search_by_speaker_counts_hits_per_speaker(run):
         ("Bernie Sanders", 2), ("Altman", 1), ("Masayoshi Son", 1), ("Sam Altman", 1), ("Theresa May", 1)]
     filtered = run("search", "economy", "--by", "speaker", "--publisher", "wire", "--json")
     assert [json.loads(line)["speaker"] for line in filtered.stdout.splitlines()] == ["Bernie Sanders"]
-    table = run("search", "economy", "--by", "speaker")
-    assert "Theresa May" in table.stdout and "2 quotations" in table.stdout
+    table = on_terminal("search", "economy", "--by", "speaker")
+    assert "Theresa May" in table and "2 quotations" in table
+    piped = run("search", "economy", "--by", "speaker")
+    assert piped.stdout == "1\tBernie Sanders (also Mr. Sanders)\n1\tTheresa May (also Theresa)\n"
+    assert run("search", "xylophone", "--by", "speaker").exit_code == 1

@@ -3,9 +3,12 @@
     python tests/bench/search_bench.py [--quotes 100000] [--index-dir DIR] [--queries 60] [--source GOLD.jsonl]
 
 Builds an index (unless DIR already holds one of the size asked) from real quotations repeated as new
-articles, then prints the p50/p95 latency of word, phrase, fuzzy and filtered queries through the Python
-API (`quotes.search.find`, goal: p95 <= 10 ms) and the wall time of `quotes search` in a new process
-(goal: <= 0.3 s).
+articles, and the same quotations in an SQLite FTS5 table (stdlib sqlite3, porter stemmer, bm25), then
+times the same queries on both, interleaved: rare words, common words (thousands of matches), phrases,
+two words ANDed, fuzzy words and filtered searches, through the Python API (`quotes.search.find`: the
+page of hits with their quotations, highlights and total) against FTS5's ten best with a highlight and
+an exact count. It prints p50/p95 per kind with the ratio, and the wall time of `quotes search` in a new
+process against `python -c pass`.
 
 The quotations come from ../shared/polnear/train.jsonl (the annotated attributions of 840 news articles of
 2015-2016: quoted words, the name or pronoun they are attributed to) where it exists, else from the
@@ -21,15 +24,17 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -138,54 +143,132 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def workload(path: Path, n: int) -> dict[str, list[Callable[[], object]]]:
+# A query of the workload: its kind, the query string and `find`'s keyword arguments.
+Query = tuple[str, str, dict[str, Any]]
+
+
+def workload(path: Path, n: int) -> list[Query]:
     """n queries of each kind, made from words, speakers and dates of the index itself.
 
-    Words are drawn from the vocabulary (six letters or more), so most are rarer than "election"; a
-    filtered query is a word of one quotation of a much-quoted speaker, with that speaker's surname, the
-    month it was published, its kind and newest first, so that it finds something.
+    Words are drawn from the vocabulary (six letters or more), so most are rarer than "election"; common
+    words are among the 100 most frequent of four letters or more (thousands of matches each); `and` is
+    two words of one quotation, the commonest of its words and another; a filtered query is a word of one
+    quotation of a much-quoted speaker, with that speaker's surname, the month it was published, its kind
+    and newest first, so that it finds something.
     """
     rng = random.Random(7)
     with Catalog(path) as catalog:
         records = [r for r, _ in zip(catalog.all_quotes(), range(20000), strict=False)]
         top = {s.speaker for s in catalog.speakers(top=30)}
     texts = [r.quote.text for r in records]
-    words = sorted({w.strip(".,;:!?\"'()").lower() for t in texts for w in t.split()
-                    if len(w.strip(".,;:!?\"'()")) >= 6 and w.strip(".,;:!?\"'()").isalpha()})
+    counts = Counter(w.strip(PUNCT).lower() for t in texts for w in t.split() if w.strip(PUNCT).isalpha())
+    common = [w for w, _ in counts.most_common(300) if len(w) >= 4 and w not in STOP_WORDS][:100]
+    words = sorted(w for w in counts if len(w) >= 6)
     phrases = []
     for t in rng.sample(texts, 4 * n):
-        ws = [w.strip(".,;:!?\"'()") for w in t.split()]
+        ws = [w.strip(PUNCT) for w in t.split()]
         ws = [w for w in ws if len(w) >= 4 and w.isalpha()]
         if len(ws) >= 2:
             phrases.append(f'"{ws[0]} {ws[1]}"')
-    picked = rng.sample(words, 2 * n)
+    picked = rng.sample(words, 3 * n)
+    pairs = []  # two words of one quotation: its most common word (of four letters or more) and another
+    for t in rng.sample(texts, 4 * n):
+        ws = sorted({w.strip(PUNCT).lower() for w in t.split() if len(w.strip(PUNCT)) >= 4
+                     and w.strip(PUNCT).isalpha() and w.strip(PUNCT).lower() not in STOP_WORDS},
+                    key=lambda w: (-counts[w], w))
+        if len(ws) >= 2 and len(pairs) < n:
+            pairs.append(f"{ws[0]} {rng.choice(ws[1:])}")
     filtered = []
     for r in rng.sample([r for r in records if r.quote.speaker in top and r.published], 4 * n):
-        ws = [w for w in (w.strip(".,;:!?\"'()") for w in r.quote.text.split()) if len(w) >= 6 and w.isalpha()]
+        ws = [w for w in (w.strip(PUNCT) for w in r.quote.text.split()) if len(w) >= 6 and w.isalpha()]
         if ws and len(filtered) < n:
             month = (r.published or "")[:7]
-            filtered.append((rng.choice(ws), {"speaker": (r.quote.speaker or "").split()[-1], "since": month,
-                                              "until": month, "kind": r.quote.kind, "sort": "date"}))
+            filtered.append(("filtered", rng.choice(ws), {
+                "speaker": (r.quote.speaker or "").split()[-1], "since": month, "until": month,
+                "kind": r.quote.kind, "sort": "date"}))
+    return [
+        *[("word", w, {}) for w in picked[:n]],
+        *[("common", rng.choice(common), {}) for _ in range(n)],
+        *[("phrase", p, {}) for p in phrases[:n]],
+        *[("and", pair, {}) for pair in pairs],
+        *[("fuzzy", w[:-2] + w[-1] + "~", {}) for w in picked[2 * n:3 * n]],  # one letter dropped
+        *filtered,
+    ]
 
-    def run(q: str, **kw: object) -> Callable[[], object]:
-        return lambda: find(q, index_dir=path, **kw)
 
-    return {
-        "word": [run(w) for w in picked[:n]],
-        "phrase": [run(p) for p in phrases[:n]],
-        "fuzzy": [run(w[:-2] + w[-1] + "~") for w in picked[n:2 * n]],  # one letter dropped
-        "filtered": [run(w, **kw) for w, kw in filtered],
-    }
+PUNCT = ".,;:!?\"'()"
+# Left out of the common words: the stop words whoosh's analyzer drops (and FTS5 would match).
+STOP_WORDS = {"that", "this", "with", "from", "have", "they", "will", "your", "when", "what", "been",
+              "were", "them", "then", "than", "into", "their", "there", "these", "those", "would", "about",
+              "which", "could", "should", "because", "while", "some", "only", "also", "more", "just", "other"}
 
 
-def cli_wall(path: Path, runs: int = 5) -> list[float]:
-    times = []
+class Fts5:
+    """The same quotations in an SQLite FTS5 table (porter stemmer), answering the same queries: the ten
+    best by bm25 (speaker's name weighted 0.5, as FIELD_BOOSTS) with the quotation highlighted, and an
+    exact count of the matches."""
+
+    def __init__(self, path: Path, index_dir: Path) -> None:
+        self.db = sqlite3.connect(path)
+        if not self.db.execute("SELECT name FROM sqlite_master WHERE name = 'fts'").fetchone():
+            began = time.perf_counter()
+            self.db.execute("CREATE VIRTUAL TABLE fts USING fts5(text, speaker, published UNINDEXED, "
+                            "kind UNINDEXED, tokenize = 'porter unicode61')")
+            with Catalog(index_dir) as catalog:
+                self.db.executemany("INSERT INTO fts VALUES (?, ?, ?, ?)", (
+                    (r.quote.text, r.quote.speaker or "", r.published or "", r.quote.kind)
+                    for r in catalog.all_quotes()))
+            self.db.commit()
+            print(f"FTS5: {path} built in {time.perf_counter() - began:.0f}s")
+
+    def search(self, match: str, where: str = "", args: tuple[Any, ...] = (), order: str = "score") -> int:
+        rows = self.db.execute(
+            "SELECT rowid, highlight(fts, 0, '«', '»'), bm25(fts, 1.0, 0.5) AS score FROM fts "
+            f"WHERE fts MATCH ? {where} ORDER BY {order} LIMIT 10", (match, *args)).fetchall()
+        (total,) = self.db.execute(f"SELECT count(*) FROM fts WHERE fts MATCH ? {where}", (match, *args)).fetchone()
+        assert len(rows) <= 10
+        return int(total)
+
+
+def fts_call(fts: Fts5, index_dir: Path, query: Query) -> Callable[[], int] | None:
+    """The FTS5 form of a query of the workload (None where it has none: a fuzzy word matching nothing).
+
+    FTS5 has no fuzzy words: it is given the words our index expands one to, found before the timing.
+    """
+    kind, text, kw = query
+    quoted = lambda w: '"' + w.replace('"', "") + '"'  # noqa: E731
+    if kind == "phrase":
+        return lambda: fts.search(text)
+    if kind == "fuzzy":
+        try:
+            from quotes.index.whoosh.parsing import expand_fuzzy, parse
+            from quotes.index.whoosh.reading import open_index
+        except ImportError:  # the code before #10 (quotes/index.py), to measure it
+            expand_fuzzy, parse, open_index = index._expand_fuzzy, index.parse, index._open  # type: ignore[attr-defined]
+        terms = {t.text for t in expand_fuzzy(parse(text), open_index(index_dir)).leaves()
+                 if hasattr(t, "text")}
+        return (lambda: fts.search(" OR ".join(quoted(t) for t in sorted(terms)))) if terms else None
+    match = " AND ".join(quoted(w) for w in text.split())
+    if kind == "filtered":
+        match = f"{match} AND speaker : {quoted(kw['speaker'])}"
+        return lambda: fts.search(match, "AND published BETWEEN ? AND ? AND kind = ?",
+                                  (kw["since"], kw["until"] + "~", kw["kind"]), order="published DESC, score")
+    return lambda: fts.search(match)
+
+
+def cli_walls(path: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Wall times of `python -m quotes search` (the code of this worktree) in a new process and of
+    `python -c pass`, interleaved."""
+    search = [sys.executable, "-m", "quotes"]
+    ours: list[float] = []
+    bare: list[float] = []
     for _ in range(runs):
-        began = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "quotes", "search", "election", "--index-dir", str(path)],
-                       check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - began)
-    return times
+        for argv, times in ((search + ["search", "election", "--index-dir", str(path)], ours),
+                            ([sys.executable, "-c", "pass"], bare)):
+            began = time.perf_counter()
+            subprocess.run(argv, check=True, capture_output=True, cwd=ROOT)
+            times.append(time.perf_counter() - began)
+    return ours, bare
 
 
 def main() -> None:
@@ -194,6 +277,7 @@ def main() -> None:
     parser.add_argument("--index-dir", type=Path, help="keep the index here (reused if it is big enough)")
     parser.add_argument("--queries", type=int, default=60, help="queries of each kind (default 60)")
     parser.add_argument("--source", type=Path, default=POLNEAR, help="gold articles (else seeds/)")
+    parser.add_argument("--cli-runs", type=int, default=10, help="runs of the command line (default 10)")
     args = parser.parse_args()
     path = args.index_dir or Path(tempfile.mkdtemp(prefix="quotes-bench-")) / "index"
     source = args.source.name if args.source.exists() else "seeds/"
@@ -202,21 +286,37 @@ def main() -> None:
     else:
         n, seconds = build(path, args.quotes, args.source)
         print(f"index: {path}: {n} quotations from {source} built in {seconds:.0f}s")
+    fts = Fts5(path.parent / f"{path.name}-fts5.sqlite3", path)
     queries = workload(path, args.queries)
-    print(f"{'query':<10}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'hits (median)':>15}")
-    for kind, calls in queries.items():
-        calls[0]()  # open the index once: the first search of a process pays for it
-        times, totals = [], []
-        for call in calls:
+    ours: dict[str, list[float]] = defaultdict(list)
+    theirs: dict[str, list[float]] = defaultdict(list)
+    totals: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    find("election", index_dir=path)  # open the index once: the first search of a process pays for it
+    for i, query in enumerate(queries):
+        kind, text, kw = query
+        other = fts_call(fts, path, query)
+        if other is None:
+            continue
+        runs = [(lambda text=text, kw=kw: find(text, index_dir=path, **kw).total, ours[kind]), (other, theirs[kind])]
+        got = []
+        for call, times in runs if i % 2 else runs[::-1]:  # interleaved, each side first in turn
             began = time.perf_counter()
-            results = call()
+            got.append(call())
             times.append((time.perf_counter() - began) * 1000)
-            totals.append(results.total)  # type: ignore[attr-defined]
-        print(f"{kind:<10}{len(times):>5}{percentile(times, 50):>9.1f}{percentile(times, 95):>9.1f}"
-              f"{max(times):>9.1f}{statistics.median(totals):>15.0f}")
-    walls = cli_wall(path)
-    print(f"CLI `quotes search election` in a new process: median {statistics.median(walls):.2f}s, "
-          f"min {min(walls):.2f}s over {len(walls)} runs")
+        totals[kind].append((got[0], got[1]) if i % 2 else (got[1], got[0]))
+    print(f"{'query':<10}{'n':>4}{'ours p50':>10}{'p95':>8}{'FTS5 p50':>10}{'p95':>8}{'p95 ratio':>11}"
+          f"{'hits ours':>11}{'FTS5':>8}")
+    for kind in ours:
+        mine, other = ours[kind], theirs[kind]
+        print(f"{kind:<10}{len(mine):>4}{percentile(mine, 50):>10.1f}{percentile(mine, 95):>8.1f}"
+              f"{percentile(other, 50):>10.1f}{percentile(other, 95):>8.1f}"
+              f"{percentile(mine, 95) / percentile(other, 95):>10.2f}x"
+              f"{statistics.median(t[0] for t in totals[kind]):>11.0f}"
+              f"{statistics.median(t[1] for t in totals[kind]):>8.0f}")
+    walls, bare = cli_walls(path, args.cli_runs)
+    print(f"CLI `quotes search election` in a new process: median {statistics.median(walls) * 1000:.0f} ms, "
+          f"`python -c pass` {statistics.median(bare) * 1000:.0f} ms: "
+          f"{statistics.median(walls) / statistics.median(bare):.1f}x over {len(walls)} runs each")
 
 
 if __name__ == "__main__":
