@@ -37,6 +37,7 @@ from typing import Any
 import quotes
 from quotes import index
 from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, read_stdin, source_file
+from quotes.lifetime import exit_with
 from quotes.lock import DEFAULT_WAIT_SECONDS, index_lock
 from quotes.model import Article, Quote, QuotesError
 from quotes.paths import resolve_index_dir
@@ -376,7 +377,8 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
         forkserver.ensure_running()
     pending: deque[tuple[list[Article], Future[list[list[Quote] | str]]]] = deque()
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # each worker ends with this process, even one killed as the worker starts (quotes.lifetime)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)) as pool:
             for chunk in _chunks(chain(head, articles), CHUNK_ARTICLES):
                 with _sigint_held():  # a submit may start a worker: Ctrl-C then would orphan it half started
                     pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk], ARTICLE_SECONDS)))

@@ -9,8 +9,6 @@ when one moves: then fix it here, or drop it (everything here has a slower publi
 from __future__ import annotations
 
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -19,6 +17,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, 
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
+
+from quotes.lifetime import exit_with
 
 WHOOSH_VERSION = "2.7.5"  # the version these were written against (whoosh.versionstring())
 
@@ -38,22 +38,21 @@ class Writer(writing.SegmentWriter):
 
 
 class SubWriter(SubWriterTask):
-    """A sub-writer process that ends when its parent dies.
+    """A sub-writer process that ends when its parent dies (quotes.lifetime).
 
     Whoosh's sub-writers wait on their job queue forever; were the parent killed (SIGKILL), they would
-    live on, holding Whoosh's write lock, and no later run could write the index.
+    live on, holding Whoosh's write lock, and no later run could write the index. The parent's pid is
+    taken before the fork, so that a parent killed at the moment of the fork is seen as gone.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent = os.getpid()
+
     def run(self) -> None:
-        threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+        exit_with(self.parent, direct=True)
         multiproc.SegmentWriter = Writer  # the writer this process makes (the process is its own)
         super().run()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 class MultiWriter(MpWriter):
