@@ -27,7 +27,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
 from multiprocessing import forkserver
@@ -126,11 +126,13 @@ def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.Pat
     path = resolve_index_dir(index_dir)
     with _writing(path), index_lock(path, wait):
         run = _Run(path, workers or os.cpu_count() or 1, progress)
-        with _open_catalog(path, rebuild) as catalog:
+        with _open_catalog(path, rebuild) as catalog, catalog.one_transaction() if rebuild else nullcontext():
+            if rebuild:  # in one transaction: searches see the old catalog (and Whoosh) until the new is done
+                catalog.clear()
             run.read_and_store(catalog, given)
             if prune:
                 run.prune(catalog, given)
-            run.write_index(catalog)
+            run.write_index(catalog)  # Whoosh commits from the new catalog, a moment before the catalog does
     c = run.counts
     return IndexReport(str(path), c["new"], c["changed"], c["unchanged"], c["removed"], len(run.errors),
                        c["quotes_added"], c["quotes_removed"], round(time.perf_counter() - began, 3),
@@ -343,17 +345,23 @@ def _writing(index_dir: Path) -> Iterator[None]:
 
 
 def _open_catalog(path: Path, rebuild: bool) -> Catalog:
-    """The catalog to write; for a rebuild, emptied first (in one transaction) or, if unreadable, made anew."""
+    """The catalog to write; for a rebuild, checked page by page first, and made anew where it is damaged
+    or cannot be read (its contents are about to be replaced anyway)."""
     if not rebuild:
         return Catalog(path, create=True)
     try:
         catalog = Catalog(path, create=True)
-    except QuotesError:
+        try:
+            catalog.check()
+        except BaseException:
+            catalog.close()
+            raise
+    except QuotesError as e:
+        log.warning("%s/: the catalog cannot be read (%s); making a new one", path, e.__cause__ or e)
         for name in os.listdir(path):
             if name.startswith("catalog.sqlite3"):
                 os.remove(path / name)
         catalog = Catalog(path, create=True)
-    catalog.clear()
     return catalog
 
 

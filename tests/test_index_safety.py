@@ -16,7 +16,7 @@ from quotes.cli import app
 from quotes.index.whoosh import safepickle
 from quotes.paths import whoosh_path
 
-ARTICLES = [{"id": f"a{i}", "title": f"Bridge {i}", "publisher": "Daily",
+ARTICLES = [{"id": f"a{i}", "title": f"Bridge {i}", "publisher": "Daily", "published": f"2016-10-1{i}",
              "text": f'"We will build new bridges in district {i}," Mayor Jane Roe said. "Taxes will not rise."'}
             for i in range(6)]
 
@@ -183,3 +183,75 @@ def test_the_index_still_opens_after_a_build_in_two_processes(tmp_path, monkeypa
     code, out, err = cli("search", "bridges", "--index-dir", str(ix), "--json")
     assert code == 0 and len(out.splitlines()) == 6, err
     assert not os.environ.get("QUOTES_BACKEND")
+
+
+# -- damage: one line naming it and its fix, and the fix works ---------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "bridges"], ["search", "--speaker", "Roe"]])
+def test_a_damaged_catalog_is_one_line_and_index_rebuild_makes_it_again(tmp_path, built, command):
+    corpus, ix = built
+    with open(ix / "catalog.sqlite3", "r+b") as f:  # pages overwritten
+        f.seek(4096)
+        f.write(b"\xff" * 8192)
+    code, out, err = cli(*command, "--index-dir", str(ix))
+    assert (code, len(err.splitlines())) == (1, 1), err
+    assert "catalog" in err and "damaged" in err and "quotes index --rebuild" in err and "Traceback" not in err
+    code, _, err = cli("index", str(corpus), "--rebuild", "--index-dir", str(ix), "--workers", "1")
+    assert code == 0, err
+    code, out, err = cli("search", "bridges", "--index-dir", str(ix), "--json")
+    assert code == 0 and len(out.splitlines()) == 6, err
+
+
+@pytest.mark.parametrize("kind", ["published.col", "text_key.col", "speaker_key.col", "_text_len.col",
+                                  "_stored.col", ".pst", ".trm"])
+@pytest.mark.parametrize("fix", ["index", "reindex"])
+def test_a_missing_whoosh_file_is_damage_and_index_or_reindex_repairs_it(tmp_path, built, kind, fix):
+    corpus, ix = built
+    (gone,) = whoosh_path(ix).glob(f"MAIN_*{kind}")
+    gone.unlink()
+    for query in (["bridges"], ["bridges", "--since", "2016"], ["--speaker", "Roe"]):
+        code, out, err = cli("search", *query, "--index-dir", str(ix))
+        assert code == 1 and len(err.splitlines()) == 1, (query, out, err)  # never a quiet wrong answer
+        assert gone.name in err and "damaged" in err and "quotes reindex" in err
+    args = ["index", str(corpus), "--workers", "1"] if fix == "index" else ["reindex"]
+    code, _, err = cli(*args, "--index-dir", str(ix))
+    assert code == 0, err
+    code, out, err = cli("search", "bridges", "--index-dir", str(ix), "--json")
+    assert code == 0 and len(out.splitlines()) == 6, err
+
+
+# A `quotes index --rebuild` whose every extraction takes a while, so that searches run during it.
+SLOW_REBUILD = """
+import sys, time
+import quotes
+from quotes.indexer import index_paths
+
+real = quotes.extract
+def slow(text):
+    time.sleep(0.05)
+    return real(text)
+quotes.extract = slow
+index_paths([sys.argv[1]], sys.argv[2], workers=1, rebuild=True)
+"""
+
+
+def test_searches_during_a_rebuild_see_the_old_index_or_the_new_never_a_mix(tmp_path):
+    import subprocess
+    import sys
+
+    from quotes.search import find
+
+    corpus = tmp_path / "a.jsonl"
+    articles = [{"id": f"b{i}", "text": f'"We will build bridge number {i}," Mayor Jane Roe said.'} for i in range(60)]
+    corpus.write_text("\n".join(json.dumps(a) for a in articles) + "\n")
+    ix = tmp_path / "ix"
+    assert cli("index", str(corpus), "--index-dir", str(ix), "--workers", "1")[0] == 0
+    rebuild = subprocess.Popen([sys.executable, "-c", SLOW_REBUILD, str(corpus), str(ix)])
+    seen = []
+    while rebuild.poll() is None:
+        results = find("bridge", index_dir=ix, limit=100)
+        seen.append((results.total, len(results.hits)))
+    assert rebuild.wait() == 0
+    assert len(seen) > 5  # searched throughout the rebuild
+    assert set(seen) == {(60, 60)}, f"mixed states: {sorted(set(seen))}"

@@ -202,3 +202,9 @@ def posting_size(matcher: Any) -> int | None:
         return None
     length = matcher._length
     return int(length[0] if isinstance(length, tuple) else length)  # a tuple in whoosh-reloaded 2.7.5
+
+
+def segment_ids(ix: Any) -> list[str]:
+    """The ids of an index's segments ("MAIN_<random>"), each the stem of its files' names.
+    Public equivalent: none (the files of `ix.storage` not named by a table of contents)."""
+    return [segment.segment_id() for segment in ix._segments()]

@@ -12,7 +12,8 @@ from whoosh import index, writing
 
 from quotes.index.records import IndexBusyError, IndexDamagedError
 from quotes.index.whoosh import schema as fields
-from quotes.index.whoosh.internals import MultiWriter, Writer
+from quotes.index.whoosh.integrity import write_manifest
+from quotes.index.whoosh.internals import MultiWriter, Writer, segment_ids
 from quotes.index.whoosh.reading import exists, is_current, readable
 from quotes.lifetime import alive
 from quotes.paths import whoosh_path
@@ -111,4 +112,6 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
         writer.cancel()
         raise
     writer.commit(mergetype=writing.CLEAR if clear else None)
+    with readable(index_dir):
+        write_manifest(index_dir, segment_ids(index.open_dir(str(whoosh_path(index_dir)))))
     return n
