@@ -255,3 +255,46 @@ def test_searches_during_a_rebuild_see_the_old_index_or_the_new_never_a_mix(tmp_
     assert rebuild.wait() == 0
     assert len(seen) > 5  # searched throughout the rebuild
     assert set(seen) == {(60, 60)}, f"mixed states: {sorted(set(seen))}"
+
+
+# -- costly queries are bounded ------------------------------------------------------------------------------
+
+WORDY = [{"id": f"w{i}", "text": f'"The {w} is ready," Mayor Jane Roe said.'}
+         for i, w in enumerate(["bridge", "bride", "brick", "bring", "brief", "bridges"])]
+
+
+@pytest.fixture
+def wordy(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setattr("quotes.index.whoosh.parsing.MAX_EXPANSION", 3)
+    corpus = tmp_path / "w.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in WORDY) + "\n")
+    ix = tmp_path / "ix"
+    assert cli("index", str(corpus), "--index-dir", str(ix), "--workers", "1")[0] == 0
+    return ix
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    ("bri*", "'bri*' stands for more than 3 indexed words"),
+    ("b?i*", "stands for more than 3 indexed words"),
+    ("brixx~2", "'brixx~2' stands for more than 3 indexed words"),
+    ("ab~9", "at most 2 edits away, not 9"),
+    (" OR ".join(f"word{i}" for i in range(3_000)), "the query is too long (5,999 words"),
+    (" ".join(f"word{i}" for i in range(1_000)), "the query is too long (1,000 words"),
+])
+def test_a_costly_query_is_refused_in_one_line_and_never_called_damage(wordy, query, says):
+    code, out, err = cli("search", query, "--index-dir", str(wordy))
+    assert (code, out) == (2, "") and len(err.splitlines()) == 1, err
+    assert says in err and "damaged" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("query", "found"), [
+    ("brid*", 3),  # bride, bridge, bridges: within the cap
+    ("bric?", 1),
+    ("brick~1", 1),
+    (" OR ".join(["bridge"] * 50), 2),  # 99 words and operators: answered
+    (" ".join(["bridge"] * 100), 2),
+])
+def test_a_query_within_the_bounds_is_answered(wordy, query, found):
+    code, out, err = cli("search", query, "--index-dir", str(wordy), "--json")
+    assert code == 0, err
+    assert len(out.splitlines()) == found
