@@ -23,6 +23,8 @@ ARTICLES = [{"id": f"a{i}", "title": f"Bridge {i}", "publisher": "Daily", "publi
 
 def cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError("an exception reached the command line (a traceback)") from result.exception
     return result.exit_code, result.stdout, result.stderr
 
 
