@@ -230,7 +230,7 @@ def dash_credit(ctx: ArticleContext, q: Quotation) -> _Found | None:
     text = ctx.text
     line_end = ctx.line_end(q.close_at)
     if line_end >= 0 and _blank(text, q.close_at, line_end):
-        start = _BLANK.match(text, line_end).end()  # the next line with words
+        start = _BLANK.match(text, line_end).end()  # type: ignore[union-attr]  # the next line with words
         end = ctx.line_end(start)
         if text[start : start + 1] in DASHES and (end if end >= 0 else len(text)) - start <= 80:
             line_end = end

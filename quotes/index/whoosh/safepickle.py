@@ -70,9 +70,10 @@ restricted_pickle = types.ModuleType("pickle", "pickle, whose reading builds onl
 restricted_pickle.__dict__.update({k: v for k, v in vars(pickle).items() if not k.startswith("__")})
 restricted_pickle.__dict__.update(load=load, loads=loads, Unpickler=Unpickler, _load=load, _loads=loads,
                                   _Unpickler=Unpickler)
-_REPLACED = {id(pickle): restricted_pickle, id(pickle.load): load, id(pickle.loads): loads,
-             id(pickle.Unpickler): Unpickler, id(pickle._load): load, id(pickle._loads): loads,
-             id(pickle._Unpickler): Unpickler}
+# pickle's reading functions and classes (its C ones, and the pure Python ones under _names), by id
+_ORIGINALS = {name: getattr(pickle, name) for name in ("load", "loads", "Unpickler", "_load", "_loads", "_Unpickler")}
+_REPLACED: dict[int, Any] = {id(pickle): restricted_pickle,
+                             **{id(value): getattr(restricted_pickle, name) for name, value in _ORIGINALS.items()}}
 
 
 def restrict() -> None:
@@ -81,7 +82,7 @@ def restrict() -> None:
         import_module(name)
     # the readers of older tables of contents unpickle with a renaming unpickler of their own: an index of
     # quotes is never in an older format, so none is read (whoosh says "Can't read format N")
-    import_module("whoosh.index").toc_loaders = {}
+    setattr(import_module("whoosh.index"), "toc_loaders", {})  # noqa: B010
     for name, module in list(sys.modules.items()):
         if module is not None and (name == "whoosh" or name.startswith("whoosh.")):
             for attr, value in list(vars(module).items()):
@@ -91,8 +92,7 @@ def restrict() -> None:
 
 def unrestricted() -> list[str]:
     """`module.name` of each reference a whoosh module still holds to pickle's own reading (a test's check)."""
-    originals = {id(pickle), id(pickle.load), id(pickle.loads), id(pickle.Unpickler), id(pickle._load),
-                 id(pickle._loads), id(pickle._Unpickler)}
+    originals = {id(pickle), *(id(value) for value in _ORIGINALS.values())}
     return [f"{name}.{attr}" for name, module in list(sys.modules.items())
             if (name == "whoosh" or name.startswith("whoosh.")) and module is not None
             for attr, value in list(vars(module).items()) if id(value) in originals]
