@@ -166,6 +166,14 @@ def test_the_unpickler_finds_only_an_index_s_classes(module, name, allowed):
             safepickle.loads(evil)
 
 
+@pytest.mark.parametrize("protocol", [2, pickle.HIGHEST_PROTOCOL])
+def test_the_data_whoosh_pickles_reads_back(protocol):
+    """A posting of whoosh's external sort (a large build), a stored document, a set of deleted documents."""
+    for value in [("text", b"bridge", 7, 1.5, b"\x00\x01"), {"id": "ab12", "n": [1, 2.5, None, True]},
+                  frozenset({3, 5}), {7, 8}, bytearray(b"x"), (1 + 2j,)]:
+        assert safepickle.loads(pickle.dumps(value, protocol)) == value
+
+
 def test_an_older_table_of_contents_format_is_refused_not_read_by_whoosh_s_renaming_unpickler():
     from whoosh import index
 
