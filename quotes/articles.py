@@ -19,17 +19,20 @@ its absolute path as its id.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
 from quotes import webpages
 from quotes.model import Article, QuotesError
@@ -51,6 +54,12 @@ MAX_ARTICLE_CHARS = 200_000
 MAX_PAGE_BYTES = 20_000_000
 # Bytes of a file's head looked at for NUL bytes, the mark of a binary file (image, PDF, archive).
 BINARY_SNIFF_BYTES = 8192
+
+# What a FIFO, a socket or a device is told: reading one could wait for ever, or never end.
+_SPECIAL = "not a regular file (a FIFO, a socket or a device); skipped without opening it"
+# Characters that are not Unicode text: lone surrogates, from a JSON escape ("\ud800") or a file name
+# that is not UTF-8 (Python keeps each of its bytes as one). Neither SQLite nor a terminal takes them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 STDIN = "-"
 """The path that means standard input (JSON lines)."""
@@ -87,7 +96,7 @@ def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None,
     (default: log a warning) and passed over. A link to a folder already read (a loop) is not read again.
     A file in a folder that no reader reads (a PDF, an image) is passed to `on_skip`, if given.
     """
-    report = on_error or _warn
+    report = _printable(on_error or _warn)
     seen: set[Path] = set()
     folders: set[Path] = set()
     for given in paths:
@@ -98,6 +107,9 @@ def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None,
         if not path.exists():
             raise ArticleError(f"no such file or folder: {given}; check the path")
         path = path.resolve()
+        if not path.is_dir() and not path.is_file():
+            report(str(path), _SPECIAL)
+            continue
         for file in _files_under(path, report, folders) if path.is_dir() else [path]:
             if file in seen:
                 continue
@@ -110,7 +122,7 @@ def iter_files(paths: Iterable[str | Path], on_error: OnError | None = None,
 
 def read_file(file: Path | str, on_error: OnError | None = None) -> Iterator[Article]:
     """The articles of one file (by its extension's reader; none for an unknown one), or of `STDIN`."""
-    report = on_error or _warn
+    report = _printable(on_error or _warn)
     if str(file) == STDIN:
         articles = _jsonl_lines(sys.stdin.buffer, STDIN_NAME, report)
     else:
@@ -121,12 +133,42 @@ def read_file(file: Path | str, on_error: OnError | None = None) -> Iterator[Art
                    f"articles are {kinds} files")
             return
         articles = reader(Path(file), report)
-    for article in articles:
-        if len(article.text) > MAX_ARTICLE_CHARS:
-            report(article.path or article.id, f"article of {len(article.text):,} characters is longer than "
-                   f"the cap of {MAX_ARTICLE_CHARS:,} (quotes.articles.MAX_ARTICLE_CHARS); split it")
-            continue
-        yield article
+        if _SURROGATE.search(str(file)):
+            log.warning("%s: the file's name is not UTF-8; its articles are filed under this name", _shown(file))
+    try:
+        for article in articles:
+            if len(article.text) > MAX_ARTICLE_CHARS:
+                report(article.path or article.id, f"article of {len(article.text):,} characters is longer "
+                       f"than the cap of {MAX_ARTICLE_CHARS:,} (quotes.articles.MAX_ARTICLE_CHARS); split it")
+                continue
+            yield _valid_unicode(article)
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
+        # a reader's library meeting what it cannot take (nesting thousands deep, a broken encoding
+        # declaration): this file's remaining articles are lost, never the run
+        report(str(file), f"cannot read the file ({type(exc).__name__}: {str(exc)[:200]}); check it")
+
+
+def _printable(report: OnError) -> OnError:
+    """`report`, given each place as text that can be printed (see `_shown`)."""
+    return lambda where, message: report(_shown(where), _shown(message))
+
+
+def _shown(path: Path | str) -> str:
+    """A path as text that can be printed and stored: bytes of a name that are not UTF-8 become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(path))
+
+
+def _valid_unicode(article: Article) -> Article:
+    """The article with each lone surrogate (no character: an escape such as "\ud800" in JSON, or a name's
+    byte that is not UTF-8) replaced by U+FFFD, one for one, so offsets stay; a warning names the fields."""
+    bad = {k: v for k, v in asdict(article).items() if isinstance(v, str) and _SURROGATE.search(v)}
+    if not bad:
+        return article
+    where = _shown(article.path or article.id)
+    if bad.keys() - {"id", "path"}:
+        log.warning("%s: invalid Unicode (a lone surrogate) in %s; replaced with U+FFFD", where,
+                    ", ".join(sorted(bad.keys() - {"id", "path"})))
+    return replace(article, **{k: _SURROGATE.sub("\ufffd", v) for k, v in bad.items()})
 
 
 def source_file(where: str) -> str:
@@ -158,16 +200,31 @@ def _files_under(folder: Path, report: OnError, folders: set[Path]) -> Iterator[
             yield from _files_under(target, report, folders)
         elif target.is_file():
             yield target
+        else:
+            report(str(entry), _SPECIAL)
 
 
-def _read_bytes(path: Path, report: OnError, limit: int | None = MAX_PAGE_BYTES) -> bytes | None:
-    """The file's bytes, or None after reporting why not (unreadable, too large, binary, empty)."""
+def _open_regular(path: Path) -> BinaryIO:
+    """The file, opened for reading; OSError for a FIFO, socket or device put in its place since it was
+    listed (opened without waiting for a writer, and closed unread)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return os.fdopen(fd, "rb")
+
+
+def _read_bytes(path: Path, report: OnError, fix: str = "one article; is it an article?") -> bytes | None:
+    """The file's bytes, or None after reporting why not (unreadable, too large, binary, empty). The size is
+    checked before a byte is read: a file larger than MAX_PAGE_BYTES is never read (`fix` says what to do)."""
     try:
-        if limit is not None and path.stat().st_size > limit:
-            report(str(path), f"file of {path.stat().st_size:,} bytes is larger than the cap of {limit:,} "
-                   "(quotes.articles.MAX_PAGE_BYTES) for one article; is it an article?")
-            return None
-        raw = path.read_bytes()
+        with _open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_PAGE_BYTES:
+                report(str(path), f"file of {size:,} bytes is larger than the cap of {MAX_PAGE_BYTES:,} "
+                       f"(quotes.articles.MAX_PAGE_BYTES) for {fix}")
+                return None
+            raw = f.read(MAX_PAGE_BYTES + 1)  # no more, even if the file grows meanwhile
     except OSError as exc:
         report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
         return None
@@ -232,13 +289,16 @@ def read_html(path: Path, report: OnError) -> Iterator[Article]:
 
 def read_feed(path: Path, report: OnError) -> Iterator[Article]:
     """One article per entry of an RSS or Atom feed file (`.xml`, `.rss`, `.atom`)."""
-    raw = _read_bytes(path, report, limit=None)
+    raw = _read_bytes(path, report, fix="a feed, read whole; split it into feeds of fewer entries")
     if raw is None:
         return
     yield from webpages.parse_feed(raw, str(path), report)
 
 
 # -- JSON lines ------------------------------------------------------------------------------------------
+
+# Python's JSON reader recurses once per level of nesting; an article is an object of strings.
+_TOO_DEEP = "JSON nested too deeply (arrays or objects inside each other, more levels than Python reads)"
 
 # Keys of a JSON article, each with the aliases publishers' exports use.
 _KEYS = {
@@ -257,7 +317,7 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
     first line is not a whole object (an array, or an object written over several lines) is one document.
     """
     try:
-        with path.open("rb") as f:
+        with _open_regular(path) as f:
             head = f.read(BINARY_SNIFF_BYTES)
             if b"\x00" in head:
                 report(str(path), "binary file (it holds NUL bytes), not JSON lines; remove it")
@@ -267,8 +327,13 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
                 return
             f.seek(0)
             if path.suffix.lower() == ".json" and not _starts_with_an_object_line(f):
+                size = os.fstat(f.fileno()).st_size
+                if size > MAX_PAGE_BYTES:  # one document is read whole: checked before a byte is
+                    report(str(path), f"JSON document of {size:,} bytes is larger than the cap of {MAX_PAGE_BYTES:,} "
+                           "(quotes.articles.MAX_PAGE_BYTES); write it as JSON lines (.jsonl), one article a line")
+                    return
                 f.seek(0)
-                yield from _json_document(f.read(), path, report)
+                yield from _json_document(f.read(MAX_PAGE_BYTES + 1), path, report)
                 return
             f.seek(0)
             yield from _jsonl_lines(f, str(path), report)
@@ -278,13 +343,28 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
 
 def _starts_with_an_object_line(lines: IO[bytes]) -> bool:
     """Whether the first line that is not blank is a whole JSON object: the file is JSON lines."""
-    for line in lines:
+    for _, line in _lines(lines):
+        if line is None:
+            return False
         if line.strip():
             try:
                 return isinstance(json.loads(line), dict)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # malformed, not UTF-8, nested too deep
                 return False
     return False
+
+
+def _lines(f: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) of each line, None for a line longer than MAX_PAGE_BYTES: it is read past, not kept."""
+    number = 0
+    while line := f.readline(MAX_PAGE_BYTES + 1):
+        number += 1
+        if len(line) <= MAX_PAGE_BYTES or line.endswith(b"\n"):
+            yield number, line
+            continue
+        while (rest := f.readline(MAX_PAGE_BYTES)) and not rest.endswith(b"\n"):
+            pass
+        yield number, None
 
 
 def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
@@ -294,6 +374,9 @@ def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]
     except json.JSONDecodeError as exc:
         report(f"{path}:{exc.lineno}", f"malformed JSON ({exc.msg}, column {exc.colno}); fix the file")
         return
+    except RecursionError:
+        report(str(path), _TOO_DEEP + "; fix the file")
+        return
     for number, item in enumerate(items if isinstance(items, list) else [items], 1):
         article = _json_article(item, str(path), number, report)
         if article is not None:
@@ -301,13 +384,20 @@ def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]
 
 
 def _jsonl_lines(lines: IO[bytes], name: str, report: OnError) -> Iterator[Article]:
-    for number, line in enumerate(lines, 1):
+    for number, line in _lines(lines):
+        if line is None:
+            report(f"{name}:{number}", f"line longer than the cap of {MAX_PAGE_BYTES:,} bytes "
+                   "(quotes.articles.MAX_PAGE_BYTES); skipped unread: is it one article?")
+            continue
         if not line.strip():
             continue
         try:
             item = json.loads(decode(line, f"{name}:{number}"))
         except json.JSONDecodeError as exc:
             report(f"{name}:{number}", f"malformed JSON ({exc.msg}, column {exc.colno}); fix or remove the line")
+            continue
+        except RecursionError:
+            report(f"{name}:{number}", _TOO_DEEP + "; fix or remove the line")
             continue
         article = _json_article(item, name, number, report)
         if article is not None:

@@ -27,7 +27,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from itertools import chain, islice
 from multiprocessing import forkserver
@@ -37,6 +37,7 @@ from typing import Any
 import quotes
 from quotes import index
 from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, read_stdin, source_file
+from quotes.lifetime import exit_with
 from quotes.lock import DEFAULT_WAIT_SECONDS, index_lock
 from quotes.model import Article, Quote, QuotesError
 from quotes.paths import resolve_index_dir
@@ -54,6 +55,12 @@ CHUNK_ARTICLES = 8
 POOL_MIN_ARTICLES = 32
 # Modules the fork server imports once, so that each worker it forks starts with the pipeline loaded.
 POOL_PRELOAD = ["quotes.pipeline"]
+# CPU seconds one article's extraction may take; past them it is reported and skipped, and the run goes
+# on. Extraction is linear in an article's length, and the slowest article of the size cap measured
+# (200,000 characters of one-letter quotations, docs/benchmarks.md) takes about 4 s: only a case nobody
+# foresaw reaches the budget, and it costs a run 30 s, never a stall. CPU time, not the clock's: a
+# machine busy with other work must not make good articles fail.
+ARTICLE_SECONDS = 30.0
 # The progress bar is told of the quotations written to the search index this often: often enough to move
 # smoothly, seldom enough to cost nothing (a redraw is throttled by the bar anyway).
 PROGRESS_EVERY = 100
@@ -119,11 +126,13 @@ def index_paths(paths: Iterable[str | os.PathLike[str]], index_dir: str | os.Pat
     path = resolve_index_dir(index_dir)
     with _writing(path), index_lock(path, wait):
         run = _Run(path, workers or os.cpu_count() or 1, progress)
-        with _open_catalog(path, rebuild) as catalog:
+        with _open_catalog(path, rebuild) as catalog, catalog.one_transaction() if rebuild else nullcontext():
+            if rebuild:  # in one transaction: searches see the old catalog (and Whoosh) until the new is done
+                catalog.clear()
             run.read_and_store(catalog, given)
             if prune:
                 run.prune(catalog, given)
-            run.write_index(catalog)
+            run.write_index(catalog)  # Whoosh commits from the new catalog, a moment before the catalog does
     c = run.counts
     return IndexReport(str(path), c["new"], c["changed"], c["unchanged"], c["removed"], len(run.errors),
                        c["quotes_added"], c["quotes_removed"], round(time.perf_counter() - began, 3),
@@ -354,17 +363,23 @@ def _writing(index_dir: Path) -> Iterator[None]:
 
 
 def _open_catalog(path: Path, rebuild: bool) -> Catalog:
-    """The catalog to write; for a rebuild, emptied first (in one transaction) or, if unreadable, made anew."""
+    """The catalog to write; for a rebuild, checked page by page first, and made anew where it is damaged
+    or cannot be read (its contents are about to be replaced anyway)."""
     if not rebuild:
         return Catalog(path, create=True)
     try:
         catalog = Catalog(path, create=True)
-    except QuotesError:
+        try:
+            catalog.check()
+        except BaseException:
+            catalog.close()
+            raise
+    except QuotesError as e:
+        log.warning("%s/: the catalog cannot be read (%s); making a new one", path, e.__cause__ or e)
         for name in os.listdir(path):
             if name.startswith("catalog.sqlite3"):
                 os.remove(path / name)
         catalog = Catalog(path, create=True)
-    catalog.clear()
     return catalog
 
 
@@ -388,10 +403,11 @@ def _extracted(articles: Iterator[Article], workers: int) -> Iterator[tuple[Arti
         forkserver.ensure_running()
     pending: deque[tuple[list[Article], Future[list[list[Quote] | str]]]] = deque()
     try:
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # each worker ends with this process, even one killed as the worker starts (quotes.lifetime)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with, initargs=(os.getpid(),)) as pool:
             for chunk in _chunks(chain(head, articles), CHUNK_ARTICLES):
                 with _sigint_held():  # a submit may start a worker: Ctrl-C then would orphan it half started
-                    pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk])))
+                    pending.append((chunk, pool.submit(_extract_texts, [a.text for a in chunk], ARTICLE_SECONDS)))
                 while len(pending) > 4 * workers or (pending and pending[0][1].done()):
                     chunk_done, future = pending.popleft()
                     yield from zip(chunk_done, future.result(), strict=True)
@@ -432,17 +448,46 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def _extract_texts(texts: list[str]) -> list[list[Quote] | str]:
+def _extract_texts(texts: list[str], seconds: float) -> list[list[Quote] | str]:
     """In a worker: the quotes of each text, or why extraction failed."""
-    return [_extract_one(text) for text in texts]
+    return [_extract_one(text, seconds) for text in texts]
 
 
-def _extract_one(text: str) -> list[Quote] | str:
+class _OverBudget(Exception):
+    """Raised in an extraction that has used up its CPU seconds."""
+
+
+def _extract_one(text: str, seconds: float | None = None) -> list[Quote] | str:
+    budget = ARTICLE_SECONDS if seconds is None else seconds
     try:
-        return quotes.extract(text)  # through the package, so tests can count the calls
+        with _cpu_budget(budget):
+            return quotes.extract(text)  # through the package, so tests can count the calls
+    except _OverBudget:
+        return (f"extraction took more than {budget:g} CPU seconds (quotes.indexer.ARTICLE_SECONDS); skipped: "
+                "please report the article")
     except Exception as e:  # one bad article must not stop a run over thousands
         log.debug("extraction failed", exc_info=True)
         return f"extraction failed: {e!r}"
+
+
+@contextmanager
+def _cpu_budget(seconds: float) -> Iterator[None]:
+    """Raise _OverBudget in this block once it has used `seconds` of CPU time (a virtual timer's signal).
+    Signal handlers belong to the main thread: elsewhere (a library caller's thread) there is no budget."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def over(signum: int, frame: object) -> None:
+        raise _OverBudget
+
+    previous = signal.signal(signal.SIGVTALRM, over)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 def _size(file: Path | str) -> int | None:

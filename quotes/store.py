@@ -16,6 +16,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,67 @@ _HEX = re.compile(r"[0-9a-f]+")
 _SQLITE_MAX_INTEGER = 2**63 - 1  # a LIMIT above it overflows; nothing holds that many rows anyway
 # What SQLite says when it cannot make the files a WAL database needs beside it (a read-only directory).
 _READ_ONLY = re.compile(r"readonly|read-only|unable to open")
+# SQLite's words for a database file whose pages are damaged (overwritten, cut short, not a database).
+_DAMAGED = re.compile(r"malformed|not a database|no such table|no such column|file is not|corrupt")
+
+
+class CatalogDamagedError(QuotesError):
+    """The catalog's file is damaged: pages overwritten or cut short. `quotes index --rebuild` makes it again."""
+
+    def __init__(self, path: Path, error: Exception) -> None:
+        super().__init__(f"{path}: not a readable quotes catalog, damaged ({error}): run `quotes index --rebuild` "
+                         "on your articles to make it again")
+
+
+def _damage(e: sqlite3.DatabaseError) -> bool:
+    """Whether an error of SQLite means a damaged file (not a lock, a full disk or a read-only directory)."""
+    return type(e) is sqlite3.DatabaseError or bool(_DAMAGED.search(str(e)))
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor whose every read and write turns SQLite's word for a damaged file into CatalogDamagedError."""
+
+    path: Path
+
+    def execute(self, *args: Any) -> Any:
+        return self._checked(super().execute, *args)
+
+    def executemany(self, *args: Any) -> Any:
+        return self._checked(super().executemany, *args)
+
+    def fetchone(self) -> Any:
+        return self._checked(super().fetchone)
+
+    def fetchall(self) -> Any:
+        return self._checked(super().fetchall)
+
+    def __next__(self) -> Any:
+        return self._checked(super().__next__)
+
+    def _checked(self, call: Any, *args: Any) -> Any:
+        try:
+            return call(*args)
+        except sqlite3.DatabaseError as e:
+            if _damage(e):
+                raise CatalogDamagedError(self.path, e) from e
+            raise
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose statements run on _Cursor (see there)."""
+
+    path: Path
+
+    def cursor(self, factory: Any = _Cursor) -> Any:  # type: ignore[override]
+        cursor = super().cursor(factory)
+        cursor.path = self.path
+        return cursor
+
+    def execute(self, *args: Any) -> Any:  # type: ignore[override]
+        return self.cursor().execute(*args)
+
+    def executemany(self, *args: Any) -> Any:  # type: ignore[override]
+        return self.cursor().executemany(*args)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -231,6 +293,7 @@ class Catalog:
     def __init__(self, index_dir: str | Path, *, create: bool = False) -> None:
         self.index_dir = Path(index_dir)
         self.path = catalog_path(self.index_dir)
+        self._outer = False  # inside `one_transaction`
         if not self.path.exists():
             if not create:
                 raise NoIndexError(self.index_dir)
@@ -245,17 +308,21 @@ class Catalog:
                 # only as immutable, since it cannot make the -shm file that readers share.
                 self._db = self._connect(self.path.absolute().as_uri() + "?mode=ro&immutable=1", create=False)
             self._migrate()
+        except CatalogDamagedError:
+            raise
         except sqlite3.OperationalError as e:
+            if _damage(e):
+                raise CatalogDamagedError(self.path, e) from e
             how = "write" if create else "open"
             raise QuotesError(f"cannot {how} the catalog {self.path}: {e}; check that you may {how} "
                               f"{self.index_dir}/, or give another directory with --index-dir DIR") from e
         except sqlite3.DatabaseError as e:  # not a database, or a damaged one
-            raise QuotesError(f"{self.path}: not a readable quotes catalog ({e}): run `quotes index --rebuild` "
-                              "on your articles to make it again") from e
+            raise CatalogDamagedError(self.path, e) from e
 
     @staticmethod
     def _connect(database: str, *, create: bool) -> sqlite3.Connection:
-        db = sqlite3.connect(database, uri=database.startswith("file:"))
+        db = sqlite3.connect(database, uri=database.startswith("file:"), factory=_Connection)
+        db.path = Path(database.removeprefix("file:").split("?")[0])
         try:
             db.row_factory = sqlite3.Row
             db.execute("PRAGMA journal_mode=WAL")
@@ -295,6 +362,32 @@ class Catalog:
                                  [(text_key(r["text"]), speaker_key(r["speaker_mention"]), r["id"]) for r in rows])
             self._db.executescript(_KEY_INDEXES)
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _transaction(self) -> Any:
+        """A transaction of its own, or none inside `one_transaction`'s."""
+        return nullcontext() if self._db.in_transaction and self._outer else self._db
+
+    @contextmanager
+    def one_transaction(self) -> Iterator[None]:
+        """Everything written in the block commits at its end, at once, or not at all (an exception, a kill):
+        a rebuild, which searches meanwhile see as the catalog was, and a killed one leaves as it was."""
+        self._db.execute("BEGIN IMMEDIATE")
+        self._outer = True
+        try:
+            yield
+        except BaseException:
+            self._db.rollback()
+            raise
+        else:
+            self._db.commit()
+        finally:
+            self._outer = False
+
+    def check(self) -> None:
+        """Read every page of the file: CatalogDamagedError where one is damaged."""
+        problems = [r[0] for r in self._db.execute("PRAGMA quick_check").fetchall()]
+        if problems != ["ok"]:
+            raise CatalogDamagedError(self.path, sqlite3.DatabaseError("; ".join(problems[:3])))
 
     def __enter__(self) -> Catalog:
         return self
@@ -337,7 +430,7 @@ class Catalog:
         added: list[str] = []
         removed: list[str] = []
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._db:
+        with self._transaction():
             for article, quotes in items:
                 new, gone = self._upsert(article, quotes, now)
                 added += new
@@ -366,7 +459,7 @@ class Catalog:
 
     def clear(self) -> None:
         """Forget every article and quote (the start of a rebuild), in one transaction."""
-        with self._db:
+        with self._transaction():
             self._db.execute("DELETE FROM quotes")
             self._db.execute("DELETE FROM articles")
 
@@ -377,7 +470,7 @@ class Catalog:
     def remove_articles(self, article_ids: Iterable[str]) -> list[str]:
         """Forget these articles and their quotes in one transaction; returns the ids of the quotes removed."""
         ids: list[str] = []
-        with self._db:
+        with self._transaction():
             for article_id in article_ids:
                 ids += self._quote_ids(article_id)
                 self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,))

@@ -103,10 +103,28 @@ class IndexDamagedError(QuotesError):
     """The index's files cannot be read (a disk error, a half-copied directory): rebuild them from the catalog."""
 
 
+# Bounds on what one query may cost (#13). A query's words and operators each walk postings: 3,000 ORs or
+# a pasted page of 1,000 words took seconds on 100,000 quotations. A pasted quotation must still be
+# found (PolNeAR's longest run to 140 words; a long one in a speech to 250): 300 words and operators. A pattern (`a*`) or a fuzzy word stands for every indexed word it matches, each walked
+# (`t*`, 400 words, took 1 s on 6,600 quotations): past MAX_EXPANSION words of a field it is refused
+# (give more letters). A fuzzy word goes at most SPELL_MAX_EDITS edits away (`ab~9` is any short word).
+MAX_QUERY_WORDS = 300
+MAX_EXPANSION = 200
+
+
 def check_syntax(text: str) -> None:
-    """What a parser would silently read as words: unclosed quotes or brackets, dangling operators, fields."""
+    """What a parser would silently read as words: unclosed quotes or brackets, dangling operators, fields;
+    and a query longer than MAX_QUERY_WORDS words and operators, or a fuzzy word of too many edits."""
     if not text.strip():
         raise QuerySyntaxError("the query is empty: give words to look for, e.g. quotes search stargate")
+    count = len(text.split())
+    if count > MAX_QUERY_WORDS:
+        raise QuerySyntaxError(f"the query is too long ({count:,} words and operators; at most {MAX_QUERY_WORDS}, "
+                               "quotes.index.records.MAX_QUERY_WORDS): search for a few distinctive words of it")
+    for m in re.finditer(r"\w~(\d+)", text):
+        if int(m.group(1)) > SPELL_MAX_EDITS:
+            raise QuerySyntaxError(f"a fuzzy word goes at most {SPELL_MAX_EDITS} edits away, not {m.group(1)}: "
+                                   f"write word~{SPELL_MAX_EDITS}")
     if text.count('"') % 2:
         raise QuerySyntaxError(f'the query {text!r} has an unclosed " (a phrase is "two words")')
     outside = re.sub(r'"[^"]*"', " _phrase_ ", text)  # a phrase is a word to the operators around it

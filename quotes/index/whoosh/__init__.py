@@ -54,6 +54,10 @@ def _import_whoosh_without_network_modules() -> None:
 
 _import_whoosh_without_network_modules()
 
+from quotes.index.whoosh import safepickle  # noqa: E402
+
+safepickle.restrict()  # before any index is opened: see quotes/index/whoosh/safepickle.py
+
 from quotes.index import Backend  # noqa: E402
 from quotes.index.records import Filters, IndexPage  # noqa: E402
 from quotes.index.whoosh import reading, searching  # noqa: E402

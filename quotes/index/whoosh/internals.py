@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -19,6 +17,8 @@ from whoosh import columns, matching
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, W3PerDocReader, _lenfield
 from whoosh.query.spans import SpanNear2, SpanWrappingMatcher
 from whoosh.util import make_binary_tree
+
+from quotes.lifetime import exit_with
 
 WHOOSH_VERSION = "2.7.5"  # the version these were written against (whoosh.versionstring())
 
@@ -37,6 +37,10 @@ def _writers() -> dict[str, type]:
     from whoosh import multiproc, writing
     from whoosh.multiproc import MpWriter, SubWriterTask
 
+    from quotes.index.whoosh import safepickle
+
+    safepickle.restrict()  # multiproc reads its job files with pickle: restricted as the rest
+
     class Writer(writing.SegmentWriter):  # type: ignore[misc]
         """Whoosh's writer, but that its postings are written with the segment's field lengths in memory.
 
@@ -51,14 +55,19 @@ def _writers() -> dict[str, type]:
             return perdoc
 
     class SubWriter(SubWriterTask):  # type: ignore[misc]
-        """A sub-writer process that ends when its parent dies.
+        """A sub-writer process that ends when its parent dies (quotes.lifetime).
 
         Whoosh's sub-writers wait on their job queue forever; were the parent killed (SIGKILL), they would
-        live on, holding Whoosh's write lock, and no later run could write the index.
+        live on, holding Whoosh's write lock, and no later run could write the index. The parent's pid is
+        taken before the fork, so that a parent killed at the moment of the fork is seen as gone.
         """
 
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.parent = os.getpid()
+
         def run(self) -> None:
-            threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+            exit_with(self.parent, direct=True)
             multiproc.SegmentWriter = Writer  # the writer this process makes (the process is its own)
             super().run()
 
@@ -76,12 +85,6 @@ def _writers() -> dict[str, type]:
     for name, cls in made.items():  # found by name, as module attributes are
         cls.__module__, cls.__qualname__ = __name__, name
     return made
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 def hold_lengths(perdoc: Any, fields: Iterable[str]) -> None:
@@ -212,3 +215,17 @@ def leaf_field(matcher: Any) -> str | None:
     """The field of a term's postings matcher (None for a matcher of another kind)."""
     term = getattr(matcher, "_term", None) if type(matcher) is W3LeafMatcher else None
     return term[0] if term else None
+
+
+def posting_size(matcher: Any) -> int | None:
+    """The size in bytes of a term's postings (None for a matcher of another kind): how long it is to read."""
+    if type(matcher) is not W3LeafMatcher:
+        return None
+    length = matcher._length
+    return int(length[0] if isinstance(length, tuple) else length)  # a tuple in whoosh-reloaded 2.7.5
+
+
+def segment_ids(ix: Any) -> list[str]:
+    """The ids of an index's segments ("MAIN_<random>"), each the stem of its files' names.
+    Public equivalent: none (the files of `ix.storage` not named by a table of contents)."""
+    return [segment.segment_id() for segment in ix._segments()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from whoosh import query
 from whoosh.fields import Schema
@@ -12,6 +13,7 @@ from quotes.index.records import (
     FIELD_ALIASES,
     FIELD_BOOSTS,
     FUZZY_PREFIX,
+    MAX_EXPANSION,
     OPERATORS,
     SEARCH_FIELDS,
     QuerySyntaxError,
@@ -137,16 +139,29 @@ def _rewrite(q: query.Query) -> query.Query:
 
 
 def expand_fuzzy(q: query.Query, opened: Opened) -> query.Query:
-    """Fuzzy words as the indexed words they stand for, found once (whoosh would walk the terms twice)."""
+    """Fuzzy words as the indexed words they stand for, found once (whoosh would walk the terms twice).
+    QuerySyntaxError for a fuzzy word or a pattern (`initiat*`, `glo?al`) that stands for more than
+    MAX_EXPANSION words of a field: whoosh would walk the postings of each."""
 
     def expand(part: query.Query) -> query.Query:
-        if not isinstance(part, query.FuzzyTerm):
-            return part
-        found = opened.terms_within(part.fieldname, part.text, part.maxdist, prefix=part.prefixlength)
-        words = sorted(set(found))
-        return query.Or([query.Term(part.fieldname, w, boost=part.boost) for w in words]) if words else query.NullQuery
+        if isinstance(part, query.FuzzyTerm):
+            words = sorted(set(opened.terms_within(part.fieldname, part.text, part.maxdist, prefix=part.prefixlength)))
+            _within_cap(part, len(words))
+            terms = [query.Term(part.fieldname, w, boost=part.boost) for w in words]
+            return query.Or(terms) if words else query.NullQuery
+        if isinstance(part, query.Prefix | query.Wildcard):  # counted, and searched as whoosh searches it
+            _within_cap(part, sum(1 for _ in islice(part.expanded_terms(opened.searcher.reader()), MAX_EXPANSION + 1)))
+        return part
 
     return q.accept(expand)
+
+
+def _within_cap(part: query.Query, words: int) -> None:
+    if words > MAX_EXPANSION:
+        shown = f"{part.text}~{part.maxdist}" if isinstance(part, query.FuzzyTerm) else str(part.text)
+        shown += "*" if isinstance(part, query.Prefix) else ""
+        raise QuerySyntaxError(f"{shown!r} stands for more than {MAX_EXPANSION} indexed words "
+                               "(quotes.index.records.MAX_EXPANSION): give more of its letters")
 
 
 def is_everything(q: query.Query) -> bool:

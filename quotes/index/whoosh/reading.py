@@ -16,6 +16,7 @@ from whoosh.automata.lev import levenshtein_automaton
 
 from quotes.index.records import SEARCH_FIELDS, IndexDamagedError
 from quotes.index.whoosh import schema as fields
+from quotes.index.whoosh.integrity import check_files
 from quotes.index.whoosh.internals import hold_lengths, in_memory
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
@@ -34,6 +35,11 @@ def readable(index_dir: Path) -> Iterator[None]:
     """
     try:
         yield
+    except FileNotFoundError as e:  # a file the table of contents names is gone: damage, not permissions
+        if e.filename and Path(e.filename).parent != whoosh_path(index_dir):
+            raise
+        raise IndexDamagedError(f"the search index at {index_dir}/ is damaged (its file {Path(e.filename).name} "
+                                "is missing): run `quotes reindex` to rebuild it from the catalog") from e
     except (QuotesError, OSError):
         raise
     except Exception as e:
@@ -56,7 +62,10 @@ def reads_index(fn: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[P
 def exists(index_dir: Path) -> bool:
     """Whether the directory holds a Whoosh index (IndexDamagedError where it cannot be read)."""
     path = whoosh_path(index_dir)
-    return path.is_dir() and index.exists_in(str(path))
+    if not (path.is_dir() and index.exists_in(str(path))):
+        return False
+    check_files(index_dir)
+    return True
 
 
 @reads_index

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from whoosh import index, writing
 
 from quotes.index.records import IndexBusyError, IndexDamagedError
 from quotes.index.whoosh import internals
 from quotes.index.whoosh import schema as fields
+from quotes.index.whoosh.integrity import write_manifest
+from quotes.index.whoosh.internals import segment_ids
 from quotes.index.whoosh.reading import exists, is_current, readable
+from quotes.lifetime import alive
 from quotes.paths import whoosh_path
 from quotes.store import ArticleQuote
 
@@ -19,8 +25,47 @@ from quotes.store import ArticleQuote
 # catalog: 1,960 documents 2.3-2.5 s with one process, 1.5-1.6 s with two; 6,635: 6.7-8.1 s, 3.5-4.3 s).
 MP_WRITER_MIN_DOCS = 2_000
 WRITER_LOCK_SECONDS = 10.0  # how long to wait for Whoosh's own write lock (held only by an ending writer)
+WRITELOCK = "MAIN_WRITELOCK"  # the file of Whoosh's write lock (index name "MAIN", lock "WRITELOCK")
+
+log = logging.getLogger(__name__)
 # Segments are written as separate files (compound=False): opening a compound segment copies its terms and
 # postings into memory, ~35 ms on 100,000 quotations, paid by every `quotes search` in a new process.
+
+
+def _writer(ix: Any, procs: int, expected: int) -> Any:
+    if procs > 1 and expected >= MP_WRITER_MIN_DOCS:
+        return internals.MultiWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
+                                     compound=False, subargs={"compound": False})
+    return internals.Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # what ix.writer() makes
+
+
+def break_stale_lock(index_dir: Path) -> bool:
+    """Remove Whoosh's write lock if no live process took it; True if it is free now (try again).
+
+    Whoosh's lock is a `flock` on MAIN_WRITELOCK, which a forked sub-writer shares: a sub-writer left
+    behind by a run killed as it forked (older versions of quotes; see quotes.lifetime) keeps it locked
+    after the process that took it is gone. The caller holds the index directory's own lock
+    (quotes.lock), so no other run of quotes is writing: a lock whose taker is gone is stale. Where the
+    system does not list its locks (/proc/locks), nothing is broken.
+    """
+    path = whoosh_path(index_dir) / WRITELOCK
+    try:
+        st = path.stat()
+        with open("/proc/locks") as f:
+            table = f.read()
+    except OSError:
+        return False
+    device = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    takers = [int(cols[4]) for cols in map(str.split, table.splitlines())
+              if len(cols) > 5 and cols[1] == "FLOCK" and cols[5] == device and cols[4].isdigit()]
+    live = [pid for pid in takers if alive(pid)]
+    if live:
+        return False
+    if takers:
+        log.warning("%s: Whoosh's write lock was taken by process %s, which has ended; a process it left "
+                    "holds it still: breaking the lock", index_dir, ", ".join(map(str, takers)))
+        path.unlink(missing_ok=True)  # the next writer locks a new file
+    return True
 
 
 def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: Iterable[str] = (),
@@ -45,11 +90,12 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
     with readable(index_dir):
         ix = index.open_dir(str(whoosh_path(index_dir)))
     try:
-        if procs > 1 and expected >= MP_WRITER_MIN_DOCS:
-            writer = internals.MultiWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
-                                 compound=False, subargs={"compound": False})
-        else:
-            writer = internals.Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # what ix.writer() makes
+        try:
+            writer = _writer(ix, procs, expected)
+        except index.LockError:
+            if not break_stale_lock(index_dir):
+                raise
+            writer = _writer(ix, procs, expected)
     except index.LockError as e:
         raise IndexBusyError(f"the index at {index_dir}/ is being written by another process: "
                              "wait for it to finish and try again") from e
@@ -67,4 +113,6 @@ def write(index_dir: Path, added: Iterable[ArticleQuote], *, delete_articles: It
         writer.cancel()
         raise
     writer.commit(mergetype=writing.CLEAR if clear else None)
+    with readable(index_dir):
+        write_manifest(index_dir, segment_ids(index.open_dir(str(whoosh_path(index_dir)))))
     return n
