@@ -19,6 +19,7 @@ its absolute path as its id.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -35,7 +36,7 @@ from quotes.model import Article, QuotesError
 from quotes.textpage import parse_text_article
 
 __all__ = ["READERS", "ArticleError", "MAX_ARTICLE_CHARS", "OnError", "STDIN", "iter_files", "normalise_date",
-           "parse_text_article", "read_articles", "read_file", "source_file"]
+           "article_from_json", "parse_text_article", "read_articles", "read_file", "read_json_bytes", "source_file"]
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,33 @@ def read_file(file: Path | str, on_error: OnError | None = None) -> Iterator[Art
                    f"articles are {kinds} files")
             return
         articles = reader(Path(file), report)
+    yield from _capped(articles, report)
+
+
+def read_json_bytes(raw: bytes, name: str, on_error: OnError | None = None) -> Iterator[Article]:
+    """The articles of one JSON lines (or `.json`) file given as bytes, as `read_file` reads it from disk.
+
+    For engines that hand a task a whole file (quotes.batch, under Spark): the same checks, the same ids
+    (`name:LINE` for an article with no `id` or `url`) and the same messages as a file read from disk.
+    """
+    report = on_error or _warn
+    if not _json_lines_head(raw[:BINARY_SNIFF_BYTES], name, report):
+        return
+    if name.lower().endswith(".json") and not _starts_with_an_object_line(io.BytesIO(raw)):
+        yield from _capped(_json_document(raw, name, report), report)
+        return
+    yield from _capped(_jsonl_lines(io.BytesIO(raw), name, report), report)
+
+
+def article_from_json(item: Any, where: str, on_error: OnError | None = None) -> Article | None:
+    """One article from a JSON object (or a row of a table with the same fields), `where` naming its place."""
+    source, _, number = where.rpartition(":")
+    found = _json_article(item, source, int(number), on_error or _warn)
+    return next(_capped([found] if found else [], on_error or _warn), None)
+
+
+def _capped(articles: Iterable[Article], report: OnError) -> Iterator[Article]:
+    """The articles no longer than MAX_ARTICLE_CHARS; each longer one is reported and skipped."""
     for article in articles:
         if len(article.text) > MAX_ARTICLE_CHARS:
             report(article.path or article.id, f"article of {len(article.text):,} characters is longer than "
@@ -251,12 +279,7 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
     """
     try:
         with path.open("rb") as f:
-            head = f.read(BINARY_SNIFF_BYTES)
-            if b"\x00" in head:
-                report(str(path), "binary file (it holds NUL bytes), not JSON lines; remove it")
-                return
-            if not head.strip():
-                report(str(path), "empty file; remove it or add one article object a line")
+            if not _json_lines_head(f.read(BINARY_SNIFF_BYTES), str(path), report):
                 return
             f.seek(0)
             if path.suffix.lower() == ".json" and not _starts_with_an_object_line(f):
@@ -267,6 +290,17 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
             yield from _jsonl_lines(f, str(path), report)
     except OSError as exc:
         report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
+
+
+def _json_lines_head(head: bytes, name: str, report: OnError) -> bool:
+    """Whether a file that starts with these bytes may hold JSON lines; if not, it is reported."""
+    if b"\x00" in head:
+        report(name, "binary file (it holds NUL bytes), not JSON lines; remove it")
+        return False
+    if not head.strip():
+        report(name, "empty file; remove it or add one article object a line")
+        return False
+    return True
 
 
 def _starts_with_an_object_line(lines: IO[bytes]) -> bool:
@@ -280,7 +314,7 @@ def _starts_with_an_object_line(lines: IO[bytes]) -> bool:
     return False
 
 
-def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+def _json_document(raw: bytes, path: Path | str, report: OnError) -> Iterator[Article]:
     """The articles of a file that is one JSON document: an array of objects, or one object."""
     try:
         items = json.loads(decode(raw, str(path)))

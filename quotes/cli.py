@@ -248,6 +248,37 @@ def extract_cmd(
     Console().print(table)
 
 
+@app.command("spark")
+def spark_cmd(
+    inputs: Annotated[list[str], typer.Argument(
+        help="JSON lines (.jsonl, .json) or Parquet files, folders of them, or URIs Spark reads (s3a://...).",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write articles/ and quotes/ into.",
+                                      show_default=False)],
+    master: Annotated[str | None, typer.Option(
+        "--master", help="Spark master: local[2], spark://host:7077, yarn (default: local, every core).",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+) -> None:
+    """Extract quotations on Spark into Parquet (DIR/articles/, DIR/quotes/); `quotes index DIR` loads them.
+
+    Needs the extra: pip install 'quotes[spark]' (and Java). Bad files and records are reported and skipped.
+
+    Example: quotes spark shards/ --out batch/ --master local[2] && quotes index batch/
+    """
+    with _reported():
+        from quotes import spark
+
+        report = spark.run(inputs, out, master)
+    for line in report.errors:
+        typer.echo(f"warning: {line}", err=True)
+    if as_json:
+        _print_json(report.to_dict())
+        return
+    typer.echo(f"{report.out}/: {report.articles} articles, {report.quotes} quotes from {report.files} files, "
+               f"{report.failed} failed ({report.seconds:.1f}s); load them with `quotes index {report.out}`")
+
+
 @app.command("speakers")
 def speakers_cmd(
     query: Annotated[str | None, typer.Argument(
