@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 import shutil
 import subprocess
 import sys
@@ -188,12 +190,13 @@ def test_a_long_quotation_gets_a_fragment_snippet(tmp_path):
     assert len(hit.highlights) < index.SNIPPET_CHARS + 20 < len(long.text)
 
 
-def test_only_the_index_module_imports_whoosh():
+def test_only_the_whoosh_backend_imports_whoosh():
+    """DESIGN.md: whoosh is imported only inside the Whoosh backend's package, quotes/index/whoosh/."""
     package = Path(quotes.__file__).parent
-    importers = {p.name for p in package.glob("*.py")
-                 if any(line.lstrip().startswith(("import whoosh", "from whoosh"))
+    importers = {p.relative_to(package).parent.as_posix() for p in package.rglob("*.py")
+                 if any(re.match(r"\s*(import whoosh|from whoosh[ .])", line)
                         for line in p.read_text(encoding="utf-8").splitlines())}
-    assert importers == {"index.py"}
+    assert importers == {"index/whoosh"}
 
 
 # -- search pages, dedupe and spelling (#4) -------------------------------------------------------------
@@ -317,18 +320,19 @@ def test_a_speaker_filter_keeps_whole_words_of_the_name(tmp_path):
 
 def test_an_index_of_an_older_schema_is_rebuilt_from_the_catalog(tmp_path, corpus, monkeypatch, extract_calls):
     """An index made before the pair fields of phrases: a search names the fix, `quotes index` makes it anew."""
-    new_schema, new_document = index.schema, index._document
+    fields = importlib.import_module("quotes.index.whoosh.schema")
+    new_schema, new_document = fields.schema, fields.document
 
     def old_schema():
         s = new_schema()
-        for field in index.PAIR_FIELDS.values():
+        for field in fields.PAIR_FIELDS.values():
             s.remove(field)
         return s
 
     with monkeypatch.context() as m:
-        m.setattr(index, "schema", old_schema)
-        m.setattr(index, "_document", lambda r: {k: v for k, v in new_document(r).items()
-                                                 if k not in index.PAIR_FIELDS.values()})
+        m.setattr(fields, "schema", old_schema)
+        m.setattr(fields, "document", lambda r: {k: v for k, v in new_document(r).items()
+                                                 if k not in fields.PAIR_FIELDS.values()})
         index_paths([corpus], tmp_path / "ix")
     assert index.exists(tmp_path / "ix") and not index.is_current(tmp_path / "ix")
     with pytest.raises(QuotesError, match="run `quotes reindex`"):

@@ -31,7 +31,8 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from quotes import index
-from quotes.index import _document, schema
+from quotes.index.whoosh.schema import document as _document
+from quotes.index.whoosh.schema import schema
 from quotes.paths import whoosh_path
 from quotes.store import Catalog
 

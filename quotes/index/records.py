@@ -1,0 +1,147 @@
+"""What crosses the index's interface, whatever the backend: the records of a search (Filters in; IndexHit,
+IndexPage out), the errors, and the rules of the query language every backend reads the same way.
+
+Nothing here imports a search engine: search.py, the CLI and a second backend import this freely.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from quotes.model import QuotesError
+
+SORTS = ("relevance", "date")
+
+# A query's words are looked for in the quoted words and in the speaker's name; a name match counts for
+# less so that quotations that say the words rank above quotations of a person who bears them.
+SEARCH_FIELDS = ("text", "speaker")
+FIELD_BOOSTS = {"text": 1.0, "speaker": 0.5}
+
+# The fields a query may name (`speaker:Altman`), with `article:` as a short name of `article_id:`.
+QUERY_FIELDS = ("text", "speaker", "publisher", "kind", "published", "title", "article_id")
+FIELD_ALIASES = {"article_id": ["article"]}
+OPERATORS = ("AND", "OR", "NOT", "ANDNOT", "ANDMAYBE")
+
+# Snippets: a quotation up to this length is shown whole with its matches marked; a longer one is cut to
+# fragments of about SNIPPET_CHARS around its matches.
+SNIPPET_WHOLE_CHARS = 400
+SNIPPET_CHARS = 240
+SNIPPET_SURROUND = 80
+MARK_OPEN, MARK_CLOSE = "«", "»"  # around each matched word of a snippet; « » are rare inside news quotes
+ELLIPSIS = " … "
+
+# Did you mean: query words are corrected to an indexed word at most this many edits away (keeping the first
+# FUZZY_PREFIX letters), preferring the most frequent; words shorter than SPELL_MIN_CHARS are left alone
+# (too many neighbours to choose from).
+SPELL_MAX_EDITS = 2
+SPELL_MIN_CHARS = 4
+# A word shorter than this is corrected by one edit at most: two edits of a short word reach unrelated
+# words ("trump" -> "truly"). Search engines use the same scale (Elasticsearch's AUTO fuzziness).
+SPELL_TWO_EDITS_CHARS = 6
+# `word~` keeps the first letter: misspellings rarely touch it, and walking the whole vocabulary for every
+# fuzzy word costs several times as long. `word~2/3` keeps the first three letters.
+FUZZY_PREFIX = 1
+
+
+@dataclass(frozen=True, slots=True)
+class IndexHit:
+    """A search result as the index knows it: the quote's id, its score and a highlighted snippet."""
+
+    id: str
+    score: float
+    snippet: str  # the quote's words with each matched word inside « »
+
+
+# A search counts its quotations exactly up to this many; beyond, unless asked for an exact count, it may
+# stop counting and say "more than 10,000" (as Elasticsearch's track_total_hits does, with the same default):
+# counting every match of a common word costs more than finding the best ten.
+EXACT_TOTAL_UP_TO = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class IndexPage:
+    """One page of a search: its hits (one per quotation) and how many quotations matched in all.
+
+    `total_exact` False: at least `total` (EXACT_TOTAL_UP_TO) matched, more than that counted; a search
+    asked for an exact total always counts them all.
+    """
+
+    hits: list[IndexHit]
+    total: int
+    total_exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a search keeps, besides its query; every filter given must hold."""
+
+    speaker_keys: tuple[str, ...] = ()  # canonical speakers (store.speaker_key) the name is known for
+    speaker: str | None = None  # a name: matches a speaker whose name holds all of its words
+    publisher: str | None = None  # all of its words in the publisher's name
+    since: str | None = None  # ISO date, or a year or month: published on or after
+    until: str | None = None  # ISO date, or a year or month: published on or before (the whole month)
+    kind: str | None = None
+    article_id: str | None = None
+
+
+class IndexBusyError(QuotesError):
+    """Another process is writing the index."""
+
+
+class QuerySyntaxError(QuotesError):
+    """A query (or a date filter) that cannot be read; the message names what is wrong."""
+
+
+class IndexDamagedError(QuotesError):
+    """The index's files cannot be read (a disk error, a half-copied directory): rebuild them from the catalog."""
+
+
+def check_syntax(text: str) -> None:
+    """What a parser would silently read as words: unclosed quotes or brackets, dangling operators, fields."""
+    if not text.strip():
+        raise QuerySyntaxError("the query is empty: give words to look for, e.g. quotes search stargate")
+    if text.count('"') % 2:
+        raise QuerySyntaxError(f'the query {text!r} has an unclosed " (a phrase is "two words")')
+    outside = re.sub(r'"[^"]*"', " _phrase_ ", text)  # a phrase is a word to the operators around it
+    for opening, closing in ("()", "[]"):
+        depth = 0
+        for c in outside:
+            depth += (c == opening) - (c == closing)
+            if depth < 0:
+                break
+        if depth:
+            raise QuerySyntaxError(f"the query {text!r} has an unmatched {opening if depth > 0 else closing}")
+    words = outside.replace("(", " ").replace(")", " ").split()
+    for i, word in enumerate(words):
+        if word in OPERATORS and (i == len(words) - 1 or words[i + 1] in OPERATORS[:2]
+                                  or (word != "NOT" and (i == 0 or words[i - 1] in OPERATORS))):
+            raise QuerySyntaxError(f"{word} in {text!r} needs a word on each side (NOT: a word after it)")
+    known = {*QUERY_FIELDS, *(a for names in FIELD_ALIASES.values() for a in names)}
+    for m in re.finditer(r"(?:^|[\s(])([^\W\d][\w]*):", outside):
+        if m.group(1) not in known:
+            raise QuerySyntaxError(f"unknown field {m.group(1)!r} in {text!r}: use one of "
+                                   f"{', '.join(f for f in QUERY_FIELDS if f != 'text')}")
+
+
+DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def date_bound(value: str, *, end: bool = False) -> str:
+    """An ISO date, month or year as a bound on `published`; an end bound takes in the whole month/year."""
+    value = value.strip()
+    parts = value.split("-")
+    try:
+        if not DATE.fullmatch(value):
+            raise ValueError
+        date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        raise QuerySyntaxError(f"{value!r} is not a date: write 2016-10-15, 2016-10 or 2016") from None
+    return value + "~" if end and len(parts) < 3 else value  # "~" sorts after every digit and "-"
+
+
+def day(value: str, *, end: bool = False) -> int:
+    """An ISO date, month or year as a day number (20161015); a month or year ends at its 99th day or month."""
+    digits = value.replace("-", "")
+    return int(digits + ("9" if end else "0") * (8 - len(digits)))
