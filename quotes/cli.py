@@ -83,9 +83,18 @@ ArticleOpt = Annotated[str | None, typer.Option("--article", help="Only the quot
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False) -> None:
+def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+          backend: Annotated[str | None, typer.Option(
+              "--backend", help="Search backend URL: whoosh: (default), sphinx://HOST:PORT/NAME for a SphinxQL "
+              "server (Manticore, Sphinx); default $QUOTES_BACKEND.", show_default=False)] = None) -> None:
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    if backend:  # every command opens its index through quotes.index.open_backend, which reads this (#12)
+        import os
+
+        from quotes.index import BACKEND_ENV
+
+        os.environ[BACKEND_ENV] = backend
 
 
 @app.command("index")
@@ -362,6 +371,23 @@ def evaluate_cmd(
         for name, n, share in result.table(key):
             _add_row(breakdown, name, str(n), f"{share:.3f}")
         console.print(breakdown)
+
+
+@app.command("server-config")
+def server_config_cmd(
+    shards: Annotated[int, typer.Option("--shards", min=1, help="Real-time shards behind the distributed index.")] = 2,
+    data: Annotated[Path, typer.Option("--data", help="Directory for the shards' files, logs and pid.")] = Path(
+        "searchd-data"),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="SphinxQL port.")] = 9306,
+    name: Annotated[str, typer.Option("--name", help="Index name: the NAME of sphinx://HOST:PORT/NAME.")] = "quotes",
+) -> None:
+    """Print a searchd config (Sphinx 2.2, Manticore) with the indexes the sphinx:// backend expects.
+
+    Example: quotes server-config --shards 4 --data /var/lib/quotes > quotes.conf && searchd -c quotes.conf
+    """
+    from quotes.index.sphinx.config import config
+
+    typer.echo(config(shards, data, port, name), nl=False)
 
 
 def main() -> None:
