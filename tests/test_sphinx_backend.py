@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,7 @@ from typer.testing import CliRunner
 from quotes import index
 from quotes.cli import app
 from quotes.index import open_backend
+from quotes.index.sphinx.local import free_port, searchd
 from quotes.indexer import index_paths
 from quotes.store import Catalog
 
@@ -36,36 +34,21 @@ pytest.importorskip("pymysql", reason="no PyMySQL: pip install 'quotes[server]'"
 POLNEAR_DEV = ROOT.parent / "shared" / "polnear" / "dev.jsonl"
 SHARDS = 2
 PUBLISHERS = ("London Times", "Daily Planet", "Wire Service")
-STARTUP_SECONDS = 30  # searchd listens within a second; a loaded machine may take longer
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture(autouse=True)
+def no_backend_left(monkeypatch):
+    """`quotes --backend URL` sets QUOTES_BACKEND for the process: here, for one test only."""
+    monkeypatch.delenv(index.BACKEND_ENV, raising=False)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """searchd with two shards on a free loopback port: its backend URL."""
-    data = tmp_path_factory.mktemp("searchd")
-    port = free_port()
-    conf = data / "quotes.conf"
-    made = CliRunner().invoke(app, ["server-config", "--shards", str(SHARDS), "--data", str(data), "--port",
-                                    str(port)])
-    assert made.exit_code == 0, made.output
-    conf.write_text(made.output, encoding="utf-8")
-    subprocess.run(["searchd", "--config", str(conf)], check=True, capture_output=True)
-    began = time.monotonic()
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() - began < STARTUP_SECONDS, (data / "searchd.log").read_text()
-            time.sleep(0.2)
-    yield f"sphinx://127.0.0.1:{port}/quotes"
-    subprocess.run(["searchd", "--config", str(conf), "--stopwait"], capture_output=True)
+    """searchd with two shards on a free loopback port (the config of `quotes server-config`): its URL."""
+    made = CliRunner().invoke(app, ["server-config", "--shards", str(SHARDS), "--data", "d", "--port", "9"])
+    assert made.exit_code == 0 and made.output.count("type = rt") == SHARDS + 1  # the shards and the words
+    with searchd(tmp_path_factory.mktemp("searchd"), SHARDS) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -151,8 +134,11 @@ def test_the_benchmark_query_suite_gives_the_same_hits_on_both_backends(both):
 def test_the_commands_work_the_same_with_backend(both):
     ix, url = both
     runner = CliRunner()
+    with Catalog(ix) as catalog:
+        shown = sorted(catalog.quote_ids())[0]
     for args in (["search", "stargate", "--json"], ["search", "--speaker", "Altman", "--sort", "date", "--json"],
-                 ["speakers", "--json"], ["stats", "--json"], ["search", "build", "--by", "speaker", "--json"]):
+                 ["speakers", "--json"], ["stats", "--json"], ["search", "build", "--by", "speaker", "--json"],
+                 ["show", shown, "--json"], ["search", "stargte", "--json"]):
         whoosh = runner.invoke(app, [*args, "--index-dir", str(ix)])
         sphinx = runner.invoke(app, ["--backend", url, *args, "--index-dir", str(ix)])
         assert whoosh.exit_code == sphinx.exit_code == 0, sphinx.output
@@ -164,7 +150,12 @@ def test_the_commands_work_the_same_with_backend(both):
         assert sorted(map(json.dumps, s)) == sorted(map(json.dumps, w)), args
 
 
-def test_index_writes_the_server_and_repairs_it_from_the_catalog(server, tmp_path):
+def test_index_writes_the_server_and_repairs_it_from_the_catalog(tmp_path):
+    with searchd(tmp_path / "searchd", SHARDS) as server:  # its own: the module's server keeps its quotes
+        written_and_repaired(server, tmp_path / "ix")
+
+
+def written_and_repaired(server: str, tmp_path: Path) -> None:
     runner = CliRunner()
     corpus = ROOT / "tests" / "data" / "search_articles.jsonl"
     first = runner.invoke(app, ["--backend", server, "index", str(corpus), "--index-dir", str(tmp_path), "--rebuild"])
