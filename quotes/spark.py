@@ -121,7 +121,7 @@ def run(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str],
     return SparkReport(str(target), n_files, written, n_quotes, failed, round(time.perf_counter() - began, 3), shown)
 
 
-def _partition(files: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
+def _partition(files: Iterable[Any]) -> Iterator[tuple[Any, ...]]:
     """In a Spark worker: the batch step over this partition's files, as rows of ROW_SCHEMA."""
     for r in extract_files((row.path, bytes(row.content)) for row in files):
         yield (r.source, r.seq, r.article, r.quotes, r.error)

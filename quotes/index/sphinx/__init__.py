@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -56,6 +57,9 @@ PAGE_ROWS = 10_000  # rows per SELECT when walking every document (ids, counts)
 MAX_EXPANSIONS = 1000
 
 
+_CONNECTIONS = threading.local()
+
+
 class ServerError(QuotesError):
     """The search server cannot be reached or refuses a statement."""
 
@@ -71,14 +75,24 @@ class SphinxBackend(Backend):
 
     # -- connection ----------------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def _db(self) -> Any:
+        """This thread's connection to the server, opened once (quotes.index opens a backend per call)."""
+        opened: dict[tuple[str, int], Any] = _CONNECTIONS.__dict__.setdefault("by_address", {})
+        if (self.host, self.port) not in opened:
+            opened[(self.host, self.port)] = self._connect()
+        return opened[(self.host, self.port)]
+
+    def _connect(self) -> Any:
         try:
             import pymysql
         except ImportError as e:
             raise ServerError(f"the search backend {self.url} needs PyMySQL: {INSTALL_HINT}") from e
         try:
-            return pymysql.connect(host=self.host, port=self.port, autocommit=True, charset="utf8")
+            # Sphinx speaks no TLS, and PyMySQL's attempt at it costs 40-120 ms a connection: the server is
+            # reached on loopback or a private network (docs/scaling.md).
+            return pymysql.connect(host=self.host, port=self.port, autocommit=True, charset="utf8",
+                                   ssl_disabled=True)
         except pymysql.MySQLError as e:
             raise ServerError(f"cannot reach the search server at {self.host}:{self.port} ({e.args[-1]}); start "
                               "searchd with a config from `quotes server-config`, or unset QUOTES_BACKEND") from e
@@ -90,6 +104,10 @@ class SphinxBackend(Backend):
             with self._db.cursor() as cursor:
                 cursor.execute(sql, args)
                 return list(cursor.fetchall())
+        except pymysql.OperationalError as e:  # a connection the server closed (restarted): the next call reopens
+            _CONNECTIONS.__dict__.get("by_address", {}).pop((self.host, self.port), None)
+            raise ServerError(f"lost the search server at {self.host}:{self.port} ({e.args[-1]}); run the command "
+                              "again once searchd is up") from e
         except pymysql.MySQLError as e:
             raise ServerError(f"the search server at {self.host}:{self.port} refused a statement ({e.args[-1]}); "
                               f"check that it serves the indexes of `quotes server-config` named {self.name}") from e
@@ -97,8 +115,8 @@ class SphinxBackend(Backend):
     @cached_property
     def shards(self) -> list[str]:
         """The names of the real-time shards, in order (NAME_0, NAME_1, ...)."""
-        tables = {name: kind for name, kind in self._run("SHOW TABLES")}
-        shards = []
+        tables = {name for name, _ in self._run("SHOW TABLES")}
+        shards: list[str] = []
         while f"{self.name}_{len(shards)}" in tables:
             shards.append(f"{self.name}_{len(shards)}")
         return shards
@@ -269,7 +287,7 @@ class SphinxBackend(Backend):
 
     def _where(self, node: tree.Node, filters: Filters | None) -> str | None:
         """The WHERE clause of a query with its filters; None where it can match nothing."""
-        m = ql.match(node, filters, self._expander(), self._years())
+        m = ql.match(node, filters, self._expander(), self._years)
         if m.nothing:
             return None
         where = [f"MATCH({ql.escape_match(m.expression)})"]

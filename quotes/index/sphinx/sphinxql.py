@@ -75,7 +75,7 @@ def document(record: ArticleQuote) -> dict[str, object]:
         "speaker": _words("speaker", q.speaker or ""), "publisher": _words("publisher", record.publisher or ""),
         "title": _words("title", record.title or ""), "kind": id_token(q.kind),
         "article_id": id_token(record.article_id),
-        "speaker_key": id_token(speaker_key(q.speaker)) if q.speaker else "",
+        "speaker_key": id_token(key) if (key := speaker_key(q.speaker)) else "",
         "dates": date_words(record.published), "every": EVERY,
         "qid": record.id, "tkh": number(text_key(q.text)), "skey": speaker_key(q.speaker) or "", "kinda": q.kind,
         "day": day(record.published) if record.published and DATE.fullmatch(record.published) else 0,
@@ -92,7 +92,11 @@ Expand = Callable[[tree.Node], list[str]]
 """The indexed words a fuzzy node stands for (the backend looks them up)."""
 
 
-def match(node: tree.Node, filters: Filters | None, expand: Expand, years: tuple[int, int]) -> Match:
+Years = Callable[[], tuple[int, int]]
+"""The first and last year of the index's dates (asked of the server only for an open range of dates)."""
+
+
+def match(node: tree.Node, filters: Filters | None, expand: Expand, years: Years) -> Match:
     """The MATCH() expression of a query and of the filters that are words (speaker, publisher, article)."""
     parts = [_expr(node, expand, years)]
     if filters is not None:
@@ -120,7 +124,7 @@ def _filter_words(filters: Filters) -> list[str | None]:
     return parts
 
 
-def _expr(node: tree.Node, expand: Expand, years: tuple[int, int]) -> str | None:  # noqa: PLR0911, PLR0912
+def _expr(node: tree.Node, expand: Expand, years: Years) -> str | None:  # noqa: PLR0911, PLR0912
     """The expression of a node: "" for every document, None for none."""
     if isinstance(node, tree.Everything):
         return ""
@@ -144,7 +148,8 @@ def _expr(node: tree.Node, expand: Expand, years: tuple[int, int]) -> str | None
     if isinstance(node, tree.Fuzzy):
         return _any(node, expand)
     if isinstance(node, tree.Days):
-        words = day_words(node.start, node.end, years)
+        words = day_words(node.start, node.end, years() if node.start is None or node.end is None else (
+            node.start // 10000, node.end // 10000))
         return f"@dates ({' | '.join(words)})" if words else None
     if isinstance(node, tree.Not):
         inner = _expr(node.item, expand, years)
