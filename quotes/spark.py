@@ -99,22 +99,21 @@ def run(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str],
         files = (spark.read.format("binaryFile").option("recursiveFileLookup", "true")
                  .option("pathGlobFilter", "*.{" + ",".join(s.lstrip(".") for s in INPUT_SUFFIXES) + "}")
                  .load(sources))
-        n_files = files.count()
         rows = files.select("path", "content").rdd.mapPartitions(_partition)
-        table = spark.createDataFrame(rows, ROW_SCHEMA).persist()  # extracted once, written twice
         first = Window.partitionBy("article.id").orderBy("source", "seq")
-        ranked = table.where(F.col("error").isNull()).withColumn("rank", F.row_number().over(first))
-        kept = ranked.where(F.col("rank") == 1)
-        dupes = ranked.where(F.col("rank") > 1).select(F.concat(
+        # extracted once, then counted, written twice and its errors collected from memory (or disk)
+        table = (spark.createDataFrame(rows, ROW_SCHEMA)
+                 .withColumn("rank", F.when(F.col("error").isNull(), F.row_number().over(first))).persist())
+        kept, failing = F.col("rank") == 1, F.col("error").isNotNull() | (F.col("rank") > 1)
+        counts = table.agg(F.countDistinct("source"), F.count(F.when(kept, 1)),
+                           F.sum(F.when(kept, F.size("quotes")).otherwise(0)), F.count(F.when(failing, 1))).first()
+        n_files, written, n_quotes, failed = (int(v or 0) for v in counts)
+        table.where(kept).select("article.*").write.parquet(str(target / ARTICLES_DIR))
+        table.where(kept).select(F.explode("quotes").alias("q")).select("q.*").write.parquet(str(target / QUOTES_DIR))
+        errors = table.where(failing).select(F.coalesce(F.col("error"), F.concat(
             F.col("article.path"), F.lit(": the same id "), F.col("article.id"),
-            F.lit(" as an earlier record; skipped (give each article its own id or url)")).alias("error"))
-        errors = table.where(F.col("error").isNotNull()).select("error").unionByName(dupes)
-        kept.select("article.*").write.parquet(str(target / ARTICLES_DIR))
-        kept.select(F.explode("quotes").alias("q")).select("q.*").write.parquet(str(target / QUOTES_DIR))
-        written = spark.read.parquet(str(target / ARTICLES_DIR)).count()
-        n_quotes = spark.read.parquet(str(target / QUOTES_DIR)).count()
-        failed = errors.count()
-        shown = tuple(r.error for r in errors.limit(MAX_REPORTED_ERRORS).collect())
+            F.lit(" as an earlier record; skipped (give each article its own id or url)"))).alias("error"))
+        shown = tuple(r.error for r in errors.limit(MAX_REPORTED_ERRORS).collect()) if failed else ()
         table.unpersist()
     finally:
         spark.stop()

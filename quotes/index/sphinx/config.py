@@ -15,6 +15,8 @@ from quotes.index.sphinx.sphinxql import ATTRIBUTES, FIELDS
 
 # Memory an RT shard fills before it writes a disk chunk: bigger means fewer chunks to merge on a search.
 RT_MEM_LIMIT = "256M"
+# searchd reads the shards of the distributed index one at a time unless given threads for them
+# (`dist_threads`, Sphinx 2.2; Manticore searches them in parallel anyway and warns that it is obsolete).
 # Prefix search (`initiat*`, `glo?al`) needs the dictionary of words, and prefixes from one letter.
 DICTIONARY = "dict = keywords\n  min_prefix_len = 1"
 
@@ -36,5 +38,5 @@ def config(shards: int, data: str | Path, port: int = 9306, name: str = "quotes"
                  f"  rt_attr_string = fld\n  rt_attr_string = word\n  rt_mem_limit = 64M\n  {DICTIONARY}\n}}\n")
     parts.append(f"searchd\n{{\n  listen = {host}:{port}:mysql41\n  log = {data}/searchd.log\n"
                  f"  query_log = {data}/query.log\n  pid_file = {data}/searchd.pid\n  binlog_path = {data}\n"
-                 "  workers = threads\n}\n")
+                 f"  workers = threads\n  dist_threads = {shards}\n}}\n")
     return "\n".join(parts)
