@@ -35,6 +35,8 @@ from quotes.batch import (
 from quotes.model import QuotesError
 
 try:
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
     from pyspark.sql import SparkSession, Window
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
@@ -115,6 +117,9 @@ def run(inputs: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str],
             F.lit(" as an earlier record; skipped (give each article its own id or url)"))).alias("error"))
         shown = tuple(r.error for r in errors.limit(MAX_REPORTED_ERRORS).collect()) if failed else ()
         table.unpersist()
+    except (PySparkException, Py4JJavaError) as e:  # a path Spark cannot read, a cluster that refuses the job
+        first = next((line.strip() for line in str(e).splitlines() if line.strip()), type(e).__name__)
+        raise BatchError(f"Spark failed: {first[:300]}; check the inputs and --master (Spark's log says more)") from e
     finally:
         spark.stop()
     return SparkReport(str(target), n_files, written, n_quotes, failed, round(time.perf_counter() - began, 3), shown)
@@ -144,6 +149,7 @@ def _session(master: str | None) -> SparkSession:
     if master:
         builder = builder.master(master)
     if not master or master.startswith("local"):  # no network at run time: the driver talks to loopback
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(SPARK_LOG_LEVEL)

@@ -135,8 +135,11 @@ def test_a_damaged_batch_output_is_one_line_naming_quotes_spark(tmp_path):
 @pytest.mark.parametrize("module", ["pyarrow.parquet", "pyspark.sql"])
 def test_without_the_extra_the_error_names_pip_install_quotes_spark(tmp_path, monkeypatch, module):
     """With pyarrow (or PySpark) absent, as after `pip install .`: one line with the remedy."""
+    for loaded in [m for m in sys.modules if m.split(".")[0] == module.split(".")[0]]:  # as if never imported
+        monkeypatch.delitem(sys.modules, loaded)
     monkeypatch.setitem(sys.modules, module, None)  # `import module` raises ImportError
     monkeypatch.delitem(sys.modules, "quotes.spark", raising=False)
+    monkeypatch.delattr(quotes, "spark", raising=False)  # `from quotes import spark` imports it again
     for part in (batch.ARTICLES_DIR, batch.QUOTES_DIR):
         (tmp_path / "out" / part).mkdir(parents=True)
     args = (["index", str(tmp_path / "out"), "--index-dir", str(tmp_path / "ix")] if module == "pyarrow.parquet"

@@ -96,3 +96,11 @@ def test_an_existing_output_is_refused_before_spark_starts(run):
     result = CliRunner().invoke(app, ["spark", str(run["files"][0]), "--out", str(run["folder"] / "out")])
     assert result.exit_code == 1
     assert "already exists; remove it or give another --out DIR" in result.output
+
+
+def test_a_uri_spark_cannot_read_is_one_line_naming_it(tmp_path):
+    result = CliRunner().invoke(app, ["spark", "file:///nonexistent/in.jsonl", "--out", str(tmp_path / "out"),
+                                      "--master", "local[1]"])
+    assert result.exit_code == 1
+    assert "error: Spark failed: " in result.output and "/nonexistent/in.jsonl" in result.output
+    assert not (tmp_path / "out" / "quotes").exists()
