@@ -39,7 +39,7 @@ from quotes.model import Article, QuotesError
 from quotes.textpage import parse_text_article
 
 __all__ = ["READERS", "ArticleError", "MAX_ARTICLE_CHARS", "OnError", "STDIN", "iter_files", "normalise_date",
-           "parse_text_article", "read_articles", "read_file", "source_file"]
+           "article_from_json", "parse_text_article", "read_articles", "read_file", "read_json_bytes", "source_file"]
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +136,7 @@ def read_file(file: Path | str, on_error: OnError | None = None) -> Iterator[Art
         if _SURROGATE.search(str(file)):
             log.warning("%s: the file's name is not UTF-8; its articles are filed under this name", _shown(file))
     try:
-        for article in articles:
-            if len(article.text) > MAX_ARTICLE_CHARS:
-                report(article.path or article.id, f"article of {len(article.text):,} characters is longer "
-                       f"than the cap of {MAX_ARTICLE_CHARS:,} (quotes.articles.MAX_ARTICLE_CHARS); split it")
-                continue
-            yield _valid_unicode(article)
+        yield from _capped(articles, report)
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError) as exc:
         # a reader's library meeting what it cannot take (nesting thousands deep, a broken encoding
         # declaration): this file's remaining articles are lost, never the run
@@ -169,6 +164,38 @@ def _valid_unicode(article: Article) -> Article:
         log.warning("%s: invalid Unicode (a lone surrogate) in %s; replaced with U+FFFD", where,
                     ", ".join(sorted(bad.keys() - {"id", "path"})))
     return replace(article, **{k: _SURROGATE.sub("\ufffd", v) for k, v in bad.items()})
+
+
+def read_json_bytes(raw: bytes, name: str, on_error: OnError | None = None) -> Iterator[Article]:
+    """The articles of one JSON lines (or `.json`) file given as bytes, as `read_file` reads it from disk.
+
+    For engines that hand a task a whole file (quotes.batch, under Spark): the same checks, the same ids
+    (`name:LINE` for an article with no `id` or `url`) and the same messages as a file read from disk.
+    """
+    report = on_error or _warn
+    if not _json_lines_head(raw[:BINARY_SNIFF_BYTES], name, report):
+        return
+    if name.lower().endswith(".json") and not _starts_with_an_object_line(io.BytesIO(raw)):
+        yield from _capped(_json_document(raw, name, report), report)
+        return
+    yield from _capped(_jsonl_lines(io.BytesIO(raw), name, report), report)
+
+
+def article_from_json(item: Any, where: str, on_error: OnError | None = None) -> Article | None:
+    """One article from a JSON object (or a row of a table with the same fields), `where` naming its place."""
+    source, _, number = where.rpartition(":")
+    found = _json_article(item, source, int(number), on_error or _warn)
+    return next(_capped([found] if found else [], on_error or _warn), None)
+
+
+def _capped(articles: Iterable[Article], report: OnError) -> Iterator[Article]:
+    """The articles no longer than MAX_ARTICLE_CHARS, in valid Unicode; each longer one is reported and skipped."""
+    for article in articles:
+        if len(article.text) > MAX_ARTICLE_CHARS:
+            report(article.path or article.id, f"article of {len(article.text):,} characters is longer than "
+                   f"the cap of {MAX_ARTICLE_CHARS:,} (quotes.articles.MAX_ARTICLE_CHARS); split it")
+            continue
+        yield _valid_unicode(article)
 
 
 def source_file(where: str) -> str:
@@ -318,12 +345,7 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
     """
     try:
         with _open_regular(path) as f:
-            head = f.read(BINARY_SNIFF_BYTES)
-            if b"\x00" in head:
-                report(str(path), "binary file (it holds NUL bytes), not JSON lines; remove it")
-                return
-            if not head.strip():
-                report(str(path), "empty file; remove it or add one article object a line")
+            if not _json_lines_head(f.read(BINARY_SNIFF_BYTES), str(path), report):
                 return
             f.seek(0)
             if path.suffix.lower() == ".json" and not _starts_with_an_object_line(f):
@@ -339,6 +361,17 @@ def read_jsonl(path: Path, report: OnError) -> Iterator[Article]:
             yield from _jsonl_lines(f, str(path), report)
     except OSError as exc:
         report(str(path), f"cannot read the file ({exc.strerror}); check that it exists and is readable")
+
+
+def _json_lines_head(head: bytes, name: str, report: OnError) -> bool:
+    """Whether a file that starts with these bytes may hold JSON lines; if not, it is reported."""
+    if b"\x00" in head:
+        report(name, "binary file (it holds NUL bytes), not JSON lines; remove it")
+        return False
+    if not head.strip():
+        report(name, "empty file; remove it or add one article object a line")
+        return False
+    return True
 
 
 def _starts_with_an_object_line(lines: IO[bytes]) -> bool:
@@ -367,7 +400,7 @@ def _lines(f: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
         yield number, None
 
 
-def _json_document(raw: bytes, path: Path, report: OnError) -> Iterator[Article]:
+def _json_document(raw: bytes, path: Path | str, report: OnError) -> Iterator[Article]:
     """The articles of a file that is one JSON document: an array of objects, or one object."""
     try:
         items = json.loads(decode(raw, str(path)))

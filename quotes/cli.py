@@ -97,9 +97,18 @@ def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
+    backend: Annotated[str | None, typer.Option(
+        "--backend", help="Search backend URL: whoosh: (default), sphinx://HOST:PORT/NAME for a SphinxQL "
+        "server (Manticore, Sphinx); default $QUOTES_BACKEND.", show_default=False)] = None,
 ) -> None:
     level = logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
+    if backend:  # every command opens its index through quotes.index.open_backend, which reads this (#12)
+        import os
+
+        from quotes.index import BACKEND_ENV
+
+        os.environ[BACKEND_ENV] = backend
 
 
 @app.command("index")
@@ -284,6 +293,37 @@ def extract_cmd(
         note(f"no quotations in {len(empty)} of {len(extracted)} articles: {names}")
 
 
+@app.command("spark")
+def spark_cmd(
+    inputs: Annotated[list[str], typer.Argument(
+        help="JSON lines (.jsonl, .json) or Parquet files, folders of them, or URIs Spark reads (s3a://...).",
+        show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write articles/ and quotes/ into.",
+                                      show_default=False)],
+    master: Annotated[str | None, typer.Option(
+        "--master", help="Spark master: local[2], spark://host:7077, yarn (default: local, every core).",
+        show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+) -> None:
+    """Extract quotations on Spark into Parquet (DIR/articles/, DIR/quotes/); `quotes index DIR` loads them.
+
+    Needs the extra: pip install 'quotes[spark]' (and Java). Bad files and records are reported and skipped.
+
+    Example: quotes spark shards/ --out batch/ --master local[2] && quotes index batch/
+    """
+    with _reported():
+        from quotes import spark
+
+        report = spark.run(inputs, out, master)
+    for line in report.errors:
+        typer.echo(f"warning: {line}", err=True)
+    if as_json:
+        write_rows([report.to_dict()], (), "json")
+        return
+    typer.echo(f"{report.out}/: {report.articles} articles, {report.quotes} quotes from {report.files} files, "
+               f"{report.failed} failed ({report.seconds:.1f}s); load them with `quotes index {report.out}`")
+
+
 @app.command("speakers")
 def speakers_cmd(
     query: Annotated[str | None, typer.Argument(
@@ -428,6 +468,23 @@ def _print_figures(title: str, metrics: dict[str, Any], as_json: bool) -> None:
     for key, value in metrics.items():
         render.add_row(table, key, "" if value is None else str(value))
     render.draw(table)
+
+
+@app.command("server-config")
+def server_config_cmd(
+    shards: Annotated[int, typer.Option("--shards", min=1, help="Real-time shards behind the distributed index.")] = 2,
+    data: Annotated[Path, typer.Option("--data", help="Directory for the shards' files, logs and pid.")] = Path(
+        "searchd-data"),
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="SphinxQL port.")] = 9306,
+    name: Annotated[str, typer.Option("--name", help="Index name: the NAME of sphinx://HOST:PORT/NAME.")] = "quotes",
+) -> None:
+    """Print a searchd config (Sphinx 2.2, Manticore) with the indexes the sphinx:// backend expects.
+
+    Example: quotes server-config --shards 4 --data /var/lib/quotes > quotes.conf && searchd -c quotes.conf
+    """
+    from quotes.index.sphinx.config import config
+
+    typer.echo(config(shards, data, port, name), nl=False)
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import quotes
+from quotes import batch as batch_output
 from quotes import index
 from quotes.articles import STDIN, ArticleError, iter_files, read_articles, read_file, read_stdin, source_file
 from quotes.lifetime import exit_with
@@ -215,7 +216,10 @@ class _Run:
             if not index.exists(self.index_dir):  # a search during a first run finds nothing, rather than failing
                 index.write(self.index_dir, [])
         batch: list[tuple[Article, list[Quote]]] = []
-        for article, found in _extracted(self._to_extract(paths, hashes), self.workers):
+        loaded = [p for p in paths if isinstance(p, Path) and batch_output.is_output(p)]  # `quotes spark` output
+        files = [p for p in paths if p not in loaded]
+        done = chain(self._loaded(loaded, hashes), _extracted(self._to_extract(files, hashes), self.workers))
+        for article, found in done:
             if isinstance(found, str):
                 self.failed(article.path or article.id, found)
                 self.read_up_to(self.read_at.pop(article.id, 0))
@@ -225,6 +229,27 @@ class _Run:
             if len(batch) >= BATCH_ARTICLES:
                 self._commit(catalog, batch, hashes)
         self._commit(catalog, batch, hashes)
+
+    def _new(self, article: Article, hashes: dict[str, str]) -> bool:
+        """Whether an article read is to be stored: not a repeated id (reported), not unchanged (counted)."""
+        where = article.path or article.id
+        if article.id in self.seen:
+            self.failed(where, f"the same id {article.id!r} as {self.seen[article.id]}; skipped "
+                        "(give each article its own id or url)")
+            return False
+        self.seen[article.id] = where
+        self.counts["read"] += 1
+        if hashes.get(article.id) == article_hash(article):
+            self.counts["unchanged"] += 1
+            return False
+        return True
+
+    def _loaded(self, dirs: list[Path], hashes: dict[str, str]) -> Iterator[tuple[Article, list[Quote]]]:
+        """The new and changed articles of batch output directories, with the quotes found there."""
+        for folder in dirs:
+            for article, found in batch_output.read_output(folder):
+                if self._new(article, hashes):
+                    yield article, found
 
     def _to_extract(self, paths: list[Path | str], hashes: dict[str, str]) -> Iterator[Article]:
         """The articles to extract: new or changed; unchanged ones are counted and dropped here.
@@ -242,20 +267,12 @@ class _Run:
             for article in read_file(file, self.failed):
                 here += len(article.text)
                 at = before + (here if size is None else min(here, size))
-                where = article.path or article.id
-                if article.id in self.seen:
-                    self.failed(where, f"the same id {article.id!r} as {self.seen[article.id]}; skipped "
-                                "(give each article its own id or url)")
-                    continue
-                self.seen[article.id] = where
-                self.counts["read"] += 1
-                if hashes.get(article.id) == article_hash(article):
-                    self.counts["unchanged"] += 1
+                if not self._new(article, hashes):
                     self.read_up_to(at)
-                else:
-                    self.read_at[article.id] = at
-                    last = article.id
-                    yield article
+                    continue
+                self.read_at[article.id] = at
+                last = article.id
+                yield article
             before += here if size is None else size
             if last in self.read_at:  # not extracted yet: its file is read once it is
                 self.read_at[last] = before

@@ -126,7 +126,9 @@ class Backend(ABC):
 
 
 # URL scheme -> "module:Class" of its Backend; imported when first used, so that nothing here loads an engine.
-BACKENDS = {"whoosh": "quotes.index.whoosh:WhooshBackend"}
+BACKENDS = {"whoosh": "quotes.index.whoosh:WhooshBackend",
+            # a SphinxQL server (#12): Sphinx 2.2 or Manticore; the `quotes[server]` extra
+            "sphinx": "quotes.index.sphinx:SphinxBackend", "manticore": "quotes.index.sphinx:SphinxBackend"}
 DEFAULT_BACKEND = "whoosh"
 BACKEND_ENV = "QUOTES_BACKEND"  # a URL ("whoosh:", "sphinx://host:9306") choosing the backend
 

@@ -104,10 +104,11 @@ class IndexDamagedError(QuotesError):
 
 
 # Bounds on what one query may cost (#13). A query's words and operators each walk postings: 3,000 ORs or
-# a pasted page of 1,000 words took seconds on 100,000 quotations. A pasted quotation must still be
-# found (PolNeAR's longest run to 140 words; a long one in a speech to 250): 300 words and operators. A pattern (`a*`) or a fuzzy word stands for every indexed word it matches, each walked
-# (`t*`, 400 words, took 1 s on 6,600 quotations): past MAX_EXPANSION words of a field it is refused
-# (give more letters). A fuzzy word goes at most SPELL_MAX_EDITS edits away (`ab~9` is any short word).
+# a pasted page of 1,000 words took seconds on 100,000 quotations. A pasted quotation must still be found
+# (PolNeAR's longest run to 140 words; a long one in a speech to 250): 300 words and operators. A pattern
+# (`a*`) or a fuzzy word stands for every indexed word it matches, each walked (`t*`, 400 words, took 1 s
+# on 6,600 quotations): past MAX_EXPANSION words of a field it is refused (give more letters). A fuzzy
+# word goes at most SPELL_MAX_EDITS edits away (`ab~9` is any short word).
 MAX_QUERY_WORDS = 300
 MAX_EXPANSION = 200
 
