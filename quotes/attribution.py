@@ -179,7 +179,9 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         lead = toks[start : span[0]]
         if len(lead) <= CUE_AFTER_LEAD and all(_describes(t) for t in lead):
             return _Found("cue_after", cue, _span(toks, (start, span[1])))
-        if lead and lead[-1].text == "," and (toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap):
+        if lead and lead[-1].text == "," and (
+            toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap or toks[span[0]].low == "the"
+        ):
             return _Found("cue_after", cue, _span(toks, span))
         return None
     return _credited_without_verb(ctx, q, toks)

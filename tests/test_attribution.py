@@ -357,3 +357,23 @@ def test_names_beside_descriptions(text, speaker):
 )
 def test_no_credit_without_a_name_and_comma(text):
     assert all(q.speaker is None for q in quotes.extract(text))
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a definite description after the comma that closes the sentence is its credit (#8)
+        ('Women were "enticed" with travel and lodging, the affidavit said.', "the affidavit", "the affidavit"),
+        ('The plan was "dead on arrival" in the Senate, the spokesman said.', "the spokesman", "the spokesman"),
+        ('"It is over" for the season, the manager said.', "the manager", "the manager"),
+        # negatives: no cue after the comma, or the description is not the cue's subject
+        ('Women were "enticed" with travel and lodging, the affidavit was sealed.', None, None),
+        ('Women were "enticed" with travel, and the trips ended in Boston.', None, None),
+    ],
+)
+def test_description_after_comma_credits_fragment(text, speaker, mention):
+    found = quotes.extract(text)
+    if mention is None:
+        assert found == [] or found[0].speaker_mention is None
+        return
+    assert (found[0].speaker, found[0].speaker_mention, found[0].rule) == (speaker, mention, "cue_after")
