@@ -242,6 +242,8 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
         return (j, j + 1)  # "he said", `"…," one said`: one of the people the writer just described
     if is_name_word(t):
         start = name_start(toks, j, lo)
+        if start - 2 >= lo and toks[start - 1].low == "for" and is_name_word(toks[start - 2]):
+            start = name_start(toks, start - 2, lo)  # "the Department for Transport": one organisation
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
             return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
         if start - 2 >= lo and toks[start - 1].low in _OF_AN_ORGANISATION and is_person_noun(toks[start - 2].low):

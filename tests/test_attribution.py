@@ -377,3 +377,27 @@ def test_description_after_comma_credits_fragment(text, speaker, mention):
         assert found == [] or found[0].speaker_mention is None
         return
     assert (found[0].speaker, found[0].speaker_mention, found[0].rule) == (speaker, mention, "cue_after")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # an organisation named with "for" inside is one name, after the description it closes (#8)
+        (
+            'A spokesperson for the Department for Transport said: "We are reviewing the rules."',
+            "a spokesperson for the Department for Transport",
+            "A spokesperson for the Department for Transport",
+        ),
+        (
+            '"We are reviewing it," a spokesman for the Department for Education said.',
+            "a spokesman for the Department for Education",
+            "a spokesman for the Department for Education",
+        ),
+        # negatives: "of" keeps the person before it; a name alone stays a name
+        ('"It is done," Mr. Morgan of the Sierra Club said.', "Morgan", "Mr. Morgan"),
+        ('"It is done," Jane Roe said.', "Jane Roe", "Jane Roe"),
+    ],
+)
+def test_organisation_named_with_for(text, speaker, mention):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
