@@ -313,8 +313,8 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     k = i + 1
     while k < hi:
         tk = toks[k]
-        if tk.text == "." and (toks[k - 1].low in TITLES or len(toks[k - 1].text) == 1):
-            k += 1  # "Sen. Ted Cruz", "George W. Bush"
+        if tk.text == "." and toks[k - 1].cap and (toks[k - 1].low in TITLES or len(toks[k - 1].text) == 1):
+            k += 1  # "Sen. Ted Cruz", "George W. Bush"; not the full stop of `said the manager.`
             continue
         if not tk.text[:1].isalnum() or tk.low in _NAME_ENDERS:
             break

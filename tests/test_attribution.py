@@ -401,3 +401,19 @@ def test_description_after_comma_credits_fragment(text, speaker, mention):
 def test_organisation_named_with_for(text, speaker, mention):
     q = first(text)
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a sentence's full stop is no abbreviation's: only a capitalised title or an initial takes one (#8)
+        ('"It is over," said the manager.', "the manager", "the manager"),
+        ('"It is over," said the coach.', "the coach", "the coach"),
+        # negatives: an abbreviated title or an initial keeps its full stop inside the name
+        ('"It is over," said Sen. Ted Cruz.', "Ted Cruz", "Sen. Ted Cruz"),
+        ('"It is over," said George W. Bush.', "George W. Bush", "George W. Bush"),
+    ],
+)
+def test_full_stop_after_cue_speaker(text, speaker, mention):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
