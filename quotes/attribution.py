@@ -261,7 +261,10 @@ def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:
         return np_before(toks, i - 1, 0)
     span = np_before(toks, i - 1, 0)
     if span is None:
-        return None
+        # "with" read as a preposition before a description (`with the prosecution describing`): the
+        # description after it, read alone
+        w = next((k for k in range(i - 2, max(-1, i - 3 - OWN_SUBJECT_DESCRIPTION), -1) if toks[k].low == "with"), None)
+        return np_before(toks, i - 1, w + 1) if w is not None else None
     k = span[0]
     while k > 0 and span[0] - k < OWN_SUBJECT_DESCRIPTION and toks[k - 1].text.isalpha() and not toks[k - 1].cap and (
         toks[k - 1].low != "with"

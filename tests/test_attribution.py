@@ -417,3 +417,23 @@ def test_organisation_named_with_for(text, speaker, mention):
 def test_full_stop_after_cue_speaker(text, speaker, mention):
     q = first(text)
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a participle's own subject after "with", a description as well as a name (#8)
+        (
+            'His trial began, with the prosecution describing him as "the soul of the whole undertaking."',
+            "the prosecution",
+            "the prosecution",
+        ),
+        ('The vote passed, with the senator saying it was "a good day."', "the senator", "the senator"),
+        ('The vote passed, with spokesman Glen Caplin saying it was "a good day."', "Glen Caplin", "Glen Caplin"),
+        # negative: a participle with no subject of its own takes the sentence's subject
+        ('Senator Jane Roe voted, calling it "a good day."', "Jane Roe", "Senator Jane Roe"),
+    ],
+)
+def test_participle_subject_after_with(text, speaker, mention):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
