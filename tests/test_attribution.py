@@ -437,3 +437,31 @@ def test_full_stop_after_cue_speaker(text, speaker, mention):
 def test_participle_subject_after_with(text, speaker, mention):
     q = first(text)
     assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "the court" is someone: a participle without a subject of its own is the court's, not the
+        # appositive's between them (#8)
+        (
+            "California’s 4th District Court of Appeal ruled on Thursday that Amazon can be held liable.\n\n"
+            "The court also found a statute in "
+            'favor of the plaintiff, the Communications Decency Act of 1996, noting that "it does not apply here."',
+            "California’s 4th District Court of Appeal",
+        ),
+        (
+            "The Ministry of Health issued rules.\n\nThe ministry also cited a law, the Health Act, "
+            'adding that "schools are safe."',
+            "Ministry of Health",
+        ),
+        # negative: a capitalised organisation word is a name, and a name that is no one is no subject
+        ('The Post sent its "national enterprise reporter" to the rally.', None),
+    ],
+)
+def test_organisation_description_is_someone(text, speaker):
+    found = quotes.extract(text)
+    if speaker is None:
+        assert found == [] or found[0].speaker is None
+        return
+    assert found[0].speaker == speaker
