@@ -96,6 +96,10 @@ CREDIT_WORDS = 20
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
+# Cues that, with an object and "to" after them, ask someone to act rather than report what was said.
+_ASKING = frozenset("ask asks asked asking".split())
+# How many words the object of a request may have (`asked the county's residents to`).
+REQUEST_OBJECT_WORDS = 4
 _BLANK = re.compile(r"\s*")  # white space, matched where it starts (see `_blank`)
 
 
@@ -236,6 +240,8 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
+        if _request(toks, i + n, cut):
+            continue  # "asked them to accompany him": a request of someone else's doing, not speech
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
             span = np_after(toks, i + n, cut)
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
@@ -252,6 +258,20 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
             return _Found("cue_before", cue, _span(toks, span))
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _request(toks: Sequence[Token], k: int, cut: int) -> bool:
+    """Whether the cue before toks[k] asks someone to do something (`asked them to accompany him`,
+    `asked residents to stay home`): its object, then "to" and a verb, within a few words. Not "urged":
+    an urging is reported as what the speaker said (`urged voters not to trust what he called "…"`)."""
+    if k == 0 or toks[k - 1].low not in _ASKING:
+        return False
+    for m in range(k, min(cut - 1, k + REQUEST_OBJECT_WORDS + 1)):
+        if toks[m].low == "to":
+            return m > k and toks[m + 1].text.isalpha() and not toks[m + 1].cap
+        if not toks[m].text.isalnum():
+            return False
+    return False
 
 
 def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:

@@ -465,3 +465,21 @@ def test_organisation_description_is_someone(text, speaker):
         assert found == [] or found[0].speaker is None
         return
     assert found[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, asker_credited",
+    [
+        # "asked them to …" asks someone to act: it credits no words to the asker (#8)
+        ('Police said Bharrat Ramdehol had asked them to help him in fetching out "wild meat".', False),
+        ('Police said Jane Roe had asked the workers to bring back "the good wood".', False),
+        # negatives: a question asked, and an urging, are reported speech
+        ('Jane Roe asked reporters: "Why now?"', True),
+        ('Jane Roe asked whether "the plan works."', True),
+        ('Jane Roe urged voters not to trust what she called "a power grab."', True),
+    ],
+)
+def test_request_is_no_cue(text, asker_credited):
+    found = quotes.extract(text)
+    credited = bool(found) and found[0].speaker in ("Jane Roe", "Bharrat Ramdehol")
+    assert credited == asker_credited
