@@ -259,6 +259,10 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
             if toks[k].low in DETERMINERS or toks[k].text.endswith(("’s", "'s")):
                 if toks[k].low not in DETERMINERS and k - 1 >= lo and toks[k - 1].low in DETERMINERS:
                     k -= 1  # "the ad’s narrator"
+                if k - 2 >= lo and toks[k - 1].low in ("of", "for") and is_person_noun(toks[k - 2].low):
+                    described = _subject_span(toks, k - 2, lo)  # "the CEO of the grid operator said"
+                    if described is not None:
+                        return (described[0], j + 1)
                 if k - 1 >= lo and toks[k - 1].low in _SUBJECT_BEFORE:
                     return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)

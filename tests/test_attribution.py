@@ -483,3 +483,18 @@ def test_request_is_no_cue(text, asker_credited):
     found = quotes.extract(text)
     credited = bool(found) and found[0].speaker in ("Jane Roe", "Bharrat Ramdehol")
     assert credited == asker_credited
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a description's "of …" complement belongs to it: the unnamed speaker is the whole (#8)
+        ('The CEO of the grid operator said: "Renewables are not a factor."', "the CEO of the grid operator"),
+        ('"Renewables are not a factor," the chairman of the board said.', "the chairman of the board"),
+        # negatives: a phrase of time is no complement; a name of "of" keeps the person before it
+        ('"Renewables are not a factor," Roe at the time said.', "Roe"),
+        ('"It is done," Mr. Morgan of the Sierra Club said.', "Morgan"),
+    ],
+)
+def test_description_keeps_its_complement(text, speaker):
+    assert first(text).speaker == speaker
