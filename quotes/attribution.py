@@ -25,7 +25,7 @@ dropped after. A whole quotation no rule claims keeps `speaker=None`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -254,10 +254,27 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
                 continue
         else:
             span = np_before(toks, i - 1, 0) if i > 0 else None
+            if span is not None:
+                span = _outer_reporter(toks, span, cues) or span
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _outer_reporter(toks: Sequence[Token], span: tuple[int, int], earlier: Iterator[tuple[int, int]]) -> tuple[int, int] | None:
+    """The subject of a reporting verb whose object clause holds the cue of `span` (`She said she
+    recalls …`, `Trump said at a rally that Clinton described it as "…"`): the one who reports."""
+    outer = next(earlier, None)
+    if outer is None:
+        return None
+    j, m = outer
+    if j == 0 or toks[j].low not in REPORTING_VERBS or toks[j].low.endswith("ing") or toks[j - 1].low in RELATIVES:
+        return None
+    between = toks[j + m : span[0]]
+    if between and (between[-1].low != "that" or any(not t.text[:1].isalnum() for t in between)):
+        return None
+    return np_before(toks, j - 1, 0)
 
 
 def _request(toks: Sequence[Token], k: int, cut: int) -> bool:

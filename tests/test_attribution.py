@@ -498,3 +498,23 @@ def test_request_is_no_cue(text, asker_credited):
 )
 def test_description_keeps_its_complement(text, speaker):
     assert first(text).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # the reporter whose "said (that)" holds the cue is the source, as PolNeAR annotates (#8)
+        ('Jane Roe spoke. She said she recalls the colleague being "confused."', "She"),
+        (
+            'Donald Trump said during a rally in Michigan that Clinton once described the deal as "the gold standard."',
+            "Donald Trump",
+        ),
+        ('Clinton pointed out that Trump called the winner "Miss Piggy."', "Clinton"),
+        # negatives: a comma between, an earlier cue of a relative clause, or an object between
+        ('Jane Roe said on Monday, as Trump called it, that the plan was "a disgrace."', "Trump"),
+        ('Roe, who said little, told reporters the plan was "a disgrace."', "Roe"),
+        ('Roe said the talks failed. Jones called the plan "a disgrace."', "Jones"),
+    ],
+)
+def test_outer_reporter_is_the_source(text, mention):
+    assert first(text).speaker_mention == mention
