@@ -63,6 +63,7 @@ CUE_PHRASES = (("according", "to"),)
 VERB_PHRASES = (
     ("pointed", "out"), ("points", "out"), ("point", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"),
     ("chimed", "in"), ("put", "it"), ("puts", "it"),  # "as The Post's Ruth Marcus puts it, …"
+    ("made", "clear"), ("makes", "clear"), ("make", "clear"),  # "The legislation makes clear that …"
 )
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
 LONGEST_CUE = max(len(phrase) for phrase in CUE_PHRASES + VERB_PHRASES)  # in tokens

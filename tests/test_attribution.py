@@ -518,3 +518,18 @@ def test_description_keeps_its_complement(text, speaker):
 )
 def test_outer_reporter_is_the_source(text, mention):
     assert first(text).speaker_mention == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # "made clear" reports what follows it (#8)
+        ('The legislation makes clear that fines apply to "falsely stating" a contact.', "The legislation"),
+        ('Jane Roe made clear that she would "never give up."', "Jane Roe"),
+        # negative: "clear" alone is no cue
+        ('It was clear on Monday that the plan was "never going to work."', None),
+    ],
+)
+def test_made_clear_is_a_cue(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
