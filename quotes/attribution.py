@@ -399,12 +399,21 @@ def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quo
     prev: Quote | None = None
     prev_q: Quotation | None = None
     quotations = [q for q in quotations if not not_speech(ctx, q)]
+    waiting: list[Quotation] = []  # fragments before this one in its sentence that no rule attributed
     for n, q in enumerate(quotations):
         following = quotations[n + 1] if n + 1 < len(quotations) else None
         nxt = following if following is not None and following.paragraph == q.paragraph else None
         found = _rules(ctx, q, nxt, prev, prev_q)
+        sentence = ctx.sentence_index(q.open_at)
+        waiting = [w for w in waiting if ctx.sentence_index(w.open_at) == sentence]
         if found is None and q.kind == "partial":
-            continue  # a fragment in the writer's sentence that no one is said to have said: a scare quote
+            waiting.append(q)  # a fragment no one is said to have said: a scare quote, unless …
+            continue
+        if found is not None and found.rule == "cue_after" and q.kind == "partial":
+            # … the sentence's credit after its last fragment covers them all (`A "booming" ring of
+            # "high-end" escorts was busted, the feds announced.`)
+            out.extend(_quote(ctx, w, found) for w in waiting)
+        waiting = []
         quote = _quote(ctx, q, found or _Found("none"))
         out.append(quote)
         prev, prev_q = quote, q

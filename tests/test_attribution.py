@@ -533,3 +533,21 @@ def test_outer_reporter_is_the_source(text, mention):
 def test_made_clear_is_a_cue(text, mention):
     found = quotes.extract(text)
     assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, credited",
+    [
+        # the credit after a sentence's last fragment covers the fragments before it (#8)
+        ('A "booming" ring of "high-end" escorts was busted in Boston, the feds announced.',
+         {"booming": "the feds", "high-end": "the feds"}),
+        ('The "quiet" plan and its "bold" goals were praised, Jane Roe said.', {"quiet": "Jane Roe", "bold": "Jane Roe"}),
+        # negatives: no credit after the last fragment; a fragment of another sentence
+        ('A "booming" ring of "high-end" escorts was busted in Boston on Monday.', {}),
+        ('It was a "booming" trade. The "high-end" escorts were arrested, the feds announced.',
+         {"high-end": "the feds"}),
+    ],
+)
+def test_credit_after_last_fragment_covers_the_sentence(text, credited):
+    found = {q.text: q.speaker_mention for q in quotes.extract(text)}
+    assert found == credited
