@@ -28,7 +28,7 @@ REPORTING_VERBS = frozenset(
     emphasized emphasizing emphasised stressed stressing predicted predicting promised vowed vowing
     exclaimed shouted yelled posted wondered complained complaining boasted mused recounted charged
     contends contended maintains maintained asserts asserted concluded testified commented commenting
-    reiterated pledged scoffed reported whispered chimed snapped
+    reiterated pledged scoffed reported whispered chimed snapped relating relates
     demanded demanding cautioned cautioning pointed retorted sang sings sighed laughed pleaded begged
     confirmed confirming denied revealed disclosed elaborated reasoned threatened proclaimed
     texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
@@ -57,6 +57,9 @@ CHARACTERISING_VERBS = frozenset(
     proclaiming declaring insisting arguing claiming pledging vowing predicting warning
     """.split()
 )
+# Cues that mean "about" before "to" ("files relating to the case") and "tell" otherwise ("one passage
+# relating "…"").
+_RELATING = frozenset("relating relates".split())
 # Reporting phrases whose speaker follows them ("according to the report").
 CUE_PHRASES = (("according", "to"),)
 # Reporting verbs of two words: the speaker stands before them as before any verb.
@@ -163,6 +166,8 @@ def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_
         if i > 0 and toks[i - 1].low in _PASSIVE and low in REPORTING_VERBS and not low.endswith("ing"):
             return 0  # "buyers were charged", "he was told": the subject did not speak (but a passive
             # characterisation, `is criticized as a "use it or lose it" approach`, is still someone's)
+        if low in _RELATING and i + 1 < len(toks) and toks[i + 1].low == "to":
+            return 0  # "documents relating to …": about, not telling
         return 1
     if low in _PHRASE_STARTS:
         for phrase in CUE_PHRASES + VERB_PHRASES:

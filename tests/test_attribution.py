@@ -551,3 +551,20 @@ def test_made_clear_is_a_cue(text, mention):
 def test_credit_after_last_fragment_covers_the_sentence(text, credited):
     found = {q.text: q.speaker_mention for q in quotes.extract(text)}
     assert found == credited
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # "relating" / "relates" tell what follows (#8)
+        ('Hitler wrote a book, with one passage relating "let it be said: the pen never led a revolution."',
+         "one passage"),
+        ('In his memoir Jane Roe relates "the worst night of my life."', "Jane Roe"),
+        # negatives: "relating to" is "about"
+        ('The files relating to "the merger" were sealed.', None),
+        ('The clause relates to "any person" in the county.', None),
+    ],
+)
+def test_relating_tells(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
