@@ -75,7 +75,11 @@ CONFIDENCE = {
     "none": 0.0,
 }
 # Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
-_PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS  # the cues before a partial quotation
+# Nouns that report a claim: a cue before a partial quotation after a name's possessive only
+# (`Donald Trump's claim that there have been "thousands of shootings"`).
+CLAIM_NOUNS = frozenset("claim assertion".split())
+_OWNER_ENDS = ("’s", "'s")
+_PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS | CLAIM_NOUNS  # the cues before a partial quotation
 _NOT_DESCRIBING = NOT_NAMES | INTRODUCERS | CONJUNCTIONS  # lower-case words no description before a name has
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
@@ -240,6 +244,8 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
+        if _unowned_claim(toks, i):
+            continue
         if _request(toks, i + n, cut):
             continue  # "asked them to accompany him": a request of someone else's doing, not speech
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
@@ -258,8 +264,15 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
                 span = _outer_reporter(toks, span, cues) or span
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
+    if _unowned_claim(toks, last):
+        return None
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _unowned_claim(toks: Sequence[Token], i: int) -> bool:
+    """A claim noun that is no name's (`the claim that …`, `his claim`): no cue; `Trump's claim` is one."""
+    return toks[i].low in CLAIM_NOUNS and not (i > 0 and toks[i - 1].cap and toks[i - 1].text.endswith(_OWNER_ENDS))
 
 
 def _outer_reporter(toks: Sequence[Token], span: tuple[int, int], earlier: Iterator[tuple[int, int]]) -> tuple[int, int] | None:

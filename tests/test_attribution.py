@@ -568,3 +568,20 @@ def test_credit_after_last_fragment_covers_the_sentence(text, credited):
 def test_relating_tells(text, mention):
     found = quotes.extract(text)
     assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a name's claim is a cue before a partial quotation (#8)
+        ('Politifact checked Donald Trump’s claim that there were "thousands of shootings" in Chicago.',
+         "Donald Trump’s"),
+        ("Critics doubted Jane Roe's assertion that the plan was \"fully funded.\"", "Jane Roe's"),
+        # negatives: a claim no one owns, a verb "claim" after a pronoun, a possessive pronoun
+        ('The claim that there were "thousands of shootings" spread online.', None),
+        ('Fact-checkers reviewed his claim that there were "thousands of shootings" this year.', None),
+    ],
+)
+def test_a_names_claim_is_a_cue(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
