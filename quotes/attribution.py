@@ -240,7 +240,7 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     last, n_last = first
     cue = " ".join(t.low for t in toks[last : last + n_last])
     for i, n in chain((first,), cues):
-        if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and _aside(toks, i - 1)):
+        if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and (_aside(toks, i - 1) or _restrictive(toks, i - 1, cut))):
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
@@ -321,6 +321,16 @@ def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:
     ):
         k -= 1
     return span if k > 0 and toks[k - 1].low == "with" else None
+
+
+def _restrictive(toks: Sequence[Token], relative: int, cut: int) -> bool:
+    """Whether toks[relative] opens a clause that names whom it is about and holds the quotation ("the
+    Chicago Police Department which reported "…"", "an architect who said"): "who" or "which" with no
+    comma before it ("that" is as often a letter's or a report's as the person's), and no colon or
+    bracket between it and the quotation (`a candidate who promised deportation: "…"` is someone else's)."""
+    if toks[relative].low not in ("who", "which") or relative == 0 or toks[relative - 1].text == ",":
+        return False
+    return not any(t.text in ":()" for t in toks[relative + 1 : cut])
 
 
 def _aside(toks: Sequence[Token], relative: int) -> bool:

@@ -585,3 +585,19 @@ def test_relating_tells(text, mention):
 def test_a_names_claim_is_a_cue(text, mention):
     found = quotes.extract(text)
     assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a restrictive "who"/"which" clause that holds the quotation is its antecedent's (#8)
+        ('They turned to the Chicago Police Department which reported "2,521 shooting incidents" this year.',
+         "the Chicago Police Department which"),
+        ('The mayor hired an architect who said the tower was "a disgrace" to the city.', "an architect who"),
+        # negatives: a colon or a bracket ends the clause; "that" is as often a letter's
+        ('Saul tweeted at a candidate who promised deportations: "Uh, your plan is unrealistic."', "Saul"),
+        ('He released a letter from his doctor that says he has "extraordinarily good health" now.', "He"),
+    ],
+)
+def test_restrictive_relative_clause(text, mention):
+    assert first(text).speaker_mention == mention
