@@ -100,6 +100,10 @@ CREDIT_WORDS = 20
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
+# Words before a participle opening a sentence (`After saying …, she …`).
+_OPENERS = frozenset("after before while when since upon".split())
+# How many tokens after a quotation the comma closing a sentence's opening phrase may stand.
+OPENING_REACH = 12
 # Cues that, with an object and "to" after them, ask someone to act rather than report what was said.
 _ASKING = frozenset("ask asks asked asking".split())
 # How many words the object of a request may have (`asked the county's residents to`).
@@ -266,8 +270,26 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
             return _Found("cue_before", cue, _span(toks, span))
     if _unowned_claim(toks, last):
         return None
+    if toks[last].low.endswith("ing") and (last == 0 or (last == 1 and toks[0].low in _OPENERS)):
+        return _subject_after_opening(ctx, q, cue)
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _subject_after_opening(ctx: ArticleContext, q: Quotation, cue: str) -> _Found | None:
+    """`Calling the plan "a disaster," Trump left.` / `After saying her foot was "so swollen …," she
+    was …`: a participle opening the sentence has the subject of the clause after its phrase."""
+    n = ctx.sentence_index(q.open_at)
+    after = ctx.tokens_between(q.close_at, ctx.sentences[n].end if ctx.sentences else len(ctx.text))
+    if "," not in ctx.text[q.end - 1 : q.close_at + 1]:
+        comma = next((k for k in range(min(len(after), OPENING_REACH)) if after[k].text == ","), None)
+        if comma is None:
+            return None
+        after = after[comma + 1 :]
+    span = sentence_subject(after, len(after)) if after else None
+    if span is None or span[0] != 0 or not ctx.is_someone(after[span[0] : span[1]]):
+        return None
+    return _Found("cue_before", cue, _span(after, span))
 
 
 def _unowned_claim(toks: Sequence[Token], i: int) -> bool:

@@ -178,7 +178,8 @@ def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_
 
 def speaker_follows(toks: Sequence[Token], i: int) -> bool:
     """Whether the cue at toks[i] puts its speaker after it ("according to X", "Said Altman: …")."""
-    return toks[i].low == "according" or (i == 0 and toks[i].cap)
+    # (a participle opening the sentence is no inverted cue: `Calling the plan "…," Trump left`)
+    return toks[i].low == "according" or (i == 0 and toks[i].cap and not toks[i].low.endswith("ing"))
 
 
 def name_start(toks: Sequence[Token], j: int, lo: int) -> int:

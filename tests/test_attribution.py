@@ -601,3 +601,21 @@ def test_a_names_claim_is_a_cue(text, mention):
 )
 def test_restrictive_relative_clause(text, mention):
     assert first(text).speaker_mention == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a participle opening the sentence has the subject after its phrase (#8)
+        ('Calling the plan "a disaster," Trump left the stage.', "Trump"),
+        ('Calling the plan "a disaster" in a speech on Monday, Sen. Jane Roe left.', "Sen. Jane Roe"),
+        ('Jane Roe wrote a book.\n\nAfter saying her foot was "so swollen I could barely walk," she was taken in.',
+         "she"),
+        # negatives: an inverted cue keeps its speaker after it; no subject after the phrase
+        ('Said Altman: "We ship it."', "Altman"),
+        ('Calling the plan "a disaster" was easy.', None),
+    ],
+)
+def test_opening_participle_takes_the_subject_after(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
