@@ -276,7 +276,7 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     return _Found("cue_before", cue, _span(toks, span)) if span else None
 
 
-def _subject_after_opening(ctx: ArticleContext, q: Quotation, cue: str) -> _Found | None:
+def _subject_after_opening(ctx: ArticleContext, q: Quotation, cue: str | None) -> _Found | None:
     """`Calling the plan "a disaster," Trump left.` / `After saying her foot was "so swollen …," she
     was …`: a participle opening the sentence has the subject of the clause after its phrase."""
     n = ctx.sentence_index(q.open_at)
@@ -432,6 +432,10 @@ def subject_of_sentence(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """A fragment quoted in the writer's sentence, with no cue: the words of the sentence's subject."""
     toks, cut = ctx.sentence_prefix(q.open_at)
     span = sentence_subject(toks, cut)
+    if span is None and cut and toks[0].cap and toks[0].low.endswith("ing"):
+        # a participle opening the sentence (`Bemoaning the "phony system," Trump accused …`)
+        found = _subject_after_opening(ctx, q, None)
+        return _Found("sentence_subject", None, found.mention) if found else None
     if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found("sentence_subject", None, _span(toks, span))

@@ -619,3 +619,19 @@ def test_restrictive_relative_clause(text, mention):
 def test_opening_participle_takes_the_subject_after(text, mention):
     found = quotes.extract(text)
     assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a fragment in an opening participle's phrase is the words of the subject after it (#8)
+        ('Donald Trump spoke.\n\nBemoaning the "phony system," Trump accused Holt of bias.', "Trump"),
+        ('Decrying the "witch hunt" in a speech, Sen. Jane Roe left.', "Sen. Jane Roe"),
+        # negatives: the subject after the phrase is no one; an introducer that is no participle
+        ('Following the "historic" vote, the bill passed.', None),
+        ('Bemoaning the "phony system" is easy.', None),
+    ],
+)
+def test_fragment_in_opening_participle(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
