@@ -244,7 +244,9 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     last, n_last = first
     cue = " ".join(t.low for t in toks[last : last + n_last])
     for i, n in chain((first,), cues):
-        if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and (_aside(toks, i - 1) or _restrictive(toks, i - 1, cut))):
+        if i > 0 and toks[i - 1].low in RELATIVES and not (
+            i == last and (_aside(toks, i - 1) or _restrictive(toks, i - 1, cut))
+        ):
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
@@ -297,7 +299,9 @@ def _unowned_claim(toks: Sequence[Token], i: int) -> bool:
     return toks[i].low in CLAIM_NOUNS and not (i > 0 and toks[i - 1].cap and toks[i - 1].text.endswith(_OWNER_ENDS))
 
 
-def _outer_reporter(toks: Sequence[Token], span: tuple[int, int], earlier: Iterator[tuple[int, int]]) -> tuple[int, int] | None:
+def _outer_reporter(
+    toks: Sequence[Token], span: tuple[int, int], earlier: Iterator[tuple[int, int]]
+) -> tuple[int, int] | None:
     """The subject of a reporting verb whose object clause holds the cue of `span` (`She said she
     recalls …`, `Trump said at a rally that Clinton described it as "…"`): the one who reports."""
     outer = next(earlier, None)

@@ -541,7 +541,8 @@ def test_made_clear_is_a_cue(text, mention):
         # the credit after a sentence's last fragment covers the fragments before it (#8)
         ('A "booming" ring of "high-end" escorts was busted in Boston, the feds announced.',
          {"booming": "the feds", "high-end": "the feds"}),
-        ('The "quiet" plan and its "bold" goals were praised, Jane Roe said.', {"quiet": "Jane Roe", "bold": "Jane Roe"}),
+        ('The "quiet" plan and its "bold" goals were praised, Jane Roe said.',
+         {"quiet": "Jane Roe", "bold": "Jane Roe"}),
         # negatives: no credit after the last fragment; a fragment of another sentence
         ('A "booming" ring of "high-end" escorts was busted in Boston on Monday.', {}),
         ('It was a "booming" trade. The "high-end" escorts were arrested, the feds announced.',
