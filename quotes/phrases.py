@@ -105,6 +105,9 @@ INTRODUCERS = frozenset(
 # How many words a phrase of time or place between a subject and its verb has without a determiner
 # ("in recent days", "over recent weeks").
 PHRASE_WORDS = 3
+# A phrase of time between a subject and its verb without a preposition ("last year", "this week").
+_TIME_NOUNS = frozenset("year week month day night morning evening spring summer fall autumn winter".split())
+_TIME_DETERMINERS = frozenset("last this next".split())
 # Marks that may close a quotation right after a comma (`"Face the Nation,"`).
 _CLOSING_MARKS = frozenset("\"”’'")
 # Prepositions that open a phrase of time or place (not "of": "52 percent of registered voters said").
@@ -202,6 +205,8 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
     """Token span of the subject that ends at toks[j] (the word before a cue), or None."""
     while j >= lo and toks[j].low in ADVERBS:
         j -= 1
+    if j - 1 > lo and toks[j].low in _TIME_NOUNS and toks[j - 1].low in _TIME_DETERMINERS:
+        j -= 2  # "Amazon, the largest online retailer, last year pledged": the subject is before
     if j < lo:
         return None
     if toks[j].text == ")":  # "Sen. Ted Cruz (R-Texas) said"

@@ -636,3 +636,19 @@ def test_opening_participle_takes_the_subject_after(text, mention):
 def test_fragment_in_opening_participle(text, mention):
     found = quotes.extract(text)
     assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "last year" between a subject and its verb: the subject is before it (#8)
+        ('Amazon.com Inc., the world’s largest online retailer, last year pledged to be "net zero carbon."',
+         "Amazon.com Inc."),
+        ('Jane Roe last week said the plan was "a disaster."', "Jane Roe"),
+        # negatives: "last" without a noun of time; a time after the verb
+        ('"It is over," Roe said last week.', "Roe"),
+        ('The last speaker, Jane Roe, said the plan was "a disaster."', "Jane Roe"),
+    ],
+)
+def test_time_phrase_before_the_verb(text, speaker):
+    assert first(text).speaker == speaker
