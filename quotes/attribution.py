@@ -25,7 +25,7 @@ dropped after. A whole quotation no rule claims keeps `speaker=None`.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -75,7 +75,11 @@ CONFIDENCE = {
     "none": 0.0,
 }
 # Unions of word lists, made once: `A | B` in a test builds a new set each time it runs.
-_PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS  # the cues before a partial quotation
+# Nouns that report a claim: a cue before a partial quotation after a name's possessive only
+# (`Donald Trump's claim that there have been "thousands of shootings"`).
+CLAIM_NOUNS = frozenset("claim assertion".split())
+_OWNER_ENDS = ("’s", "'s")
+_PARTIAL_CUE_VERBS = REPORTING_VERBS | CHARACTERISING_VERBS | CLAIM_NOUNS  # the cues before a partial quotation
 _NOT_DESCRIBING = NOT_NAMES | INTRODUCERS | CONJUNCTIONS  # lower-case words no description before a name has
 # How many tokens after a quotation the cue may stand (`"…," Tulsa police Chief Chuck Jordan said`).
 CUE_AFTER_REACH = 30
@@ -96,6 +100,14 @@ CREDIT_WORDS = 20
 # How many words of description may stand before the speaker's name in a cue after the quotation
 # (`"…," White House press secretary Josh Earnest said`).
 CUE_AFTER_LEAD = 7
+# Words before a participle opening a sentence (`After saying …, she …`).
+_OPENERS = frozenset("after before while when since upon".split())
+# How many tokens after a quotation the comma closing a sentence's opening phrase may stand.
+OPENING_REACH = 12
+# Cues that, with an object and "to" after them, ask someone to act rather than report what was said.
+_ASKING = frozenset("ask asks asked asking".split())
+# How many words the object of a request may have (`asked the county's residents to`).
+REQUEST_OBJECT_WORDS = 4
 _BLANK = re.compile(r"\s*")  # white space, matched where it starts (see `_blank`)
 
 
@@ -179,7 +191,9 @@ def cue_after(ctx: ArticleContext, q: Quotation, nxt: Quotation | None) -> _Foun
         lead = toks[start : span[0]]
         if len(lead) <= CUE_AFTER_LEAD and all(_describes(t) for t in lead):
             return _Found("cue_after", cue, _span(toks, (start, span[1])))
-        if lead and lead[-1].text == "," and (toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap):
+        if lead and lead[-1].text == "," and (
+            toks[span[0]].bare in SUBJECT_PRONOUNS or toks[span[0]].cap or toks[span[0]].low == "the"
+        ):
             return _Found("cue_after", cue, _span(toks, span))
         return None
     return _credited_without_verb(ctx, q, toks)
@@ -230,10 +244,16 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
     last, n_last = first
     cue = " ".join(t.low for t in toks[last : last + n_last])
     for i, n in chain((first,), cues):
-        if i > 0 and toks[i - 1].low in RELATIVES and not (i == last and _aside(toks, i - 1)):
+        if i > 0 and toks[i - 1].low in RELATIVES and not (
+            i == last and (_aside(toks, i - 1) or _restrictive(toks, i - 1, cut))
+        ):
             # "an architect who said …, saying": a clause about someone else, not the speaker's; but a
             # quotation in an aside about someone is theirs ("said Beck, who said there were …")
             continue
+        if _unowned_claim(toks, i):
+            continue
+        if _request(toks, i + n, cut):
+            continue  # "asked them to accompany him": a request of someone else's doing, not speech
         if speaker_follows(toks, i):  # "According to X, …" / "Said Altman: …"
             span = np_after(toks, i + n, cut)
         elif toks[i].low.endswith("ing") and i > 0 and toks[i - 1].low not in SUBJECT_PRONOUNS:
@@ -246,10 +266,68 @@ def cue_before(ctx: ArticleContext, q: Quotation) -> _Found | None:
                 continue
         else:
             span = np_before(toks, i - 1, 0) if i > 0 else None
+            if span is not None:
+                span = _outer_reporter(toks, span, cues) or span
         if span is not None:
             return _Found("cue_before", cue, _span(toks, span))
+    if _unowned_claim(toks, last):
+        return None
+    if toks[last].low.endswith("ing") and (last == 0 or (last == 1 and toks[0].low in _OPENERS)):
+        return _subject_after_opening(ctx, q, cue)
     span = sentence_subject(toks, last, ctx.is_someone)  # "The CEO refused …, but said "…""
     return _Found("cue_before", cue, _span(toks, span)) if span else None
+
+
+def _subject_after_opening(ctx: ArticleContext, q: Quotation, cue: str | None) -> _Found | None:
+    """`Calling the plan "a disaster," Trump left.` / `After saying her foot was "so swollen …," she
+    was …`: a participle opening the sentence has the subject of the clause after its phrase."""
+    n = ctx.sentence_index(q.open_at)
+    after = ctx.tokens_between(q.close_at, ctx.sentences[n].end if ctx.sentences else len(ctx.text))
+    if "," not in ctx.text[q.end - 1 : q.close_at + 1]:
+        comma = next((k for k in range(min(len(after), OPENING_REACH)) if after[k].text == ","), None)
+        if comma is None:
+            return None
+        after = after[comma + 1 :]
+    span = sentence_subject(after, len(after)) if after else None
+    if span is None or span[0] != 0 or not ctx.is_someone(after[span[0] : span[1]]):
+        return None
+    return _Found("cue_before", cue, _span(after, span))
+
+
+def _unowned_claim(toks: Sequence[Token], i: int) -> bool:
+    """A claim noun that is no name's (`the claim that …`, `his claim`): no cue; `Trump's claim` is one."""
+    return toks[i].low in CLAIM_NOUNS and not (i > 0 and toks[i - 1].cap and toks[i - 1].text.endswith(_OWNER_ENDS))
+
+
+def _outer_reporter(
+    toks: Sequence[Token], span: tuple[int, int], earlier: Iterator[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The subject of a reporting verb whose object clause holds the cue of `span` (`She said she
+    recalls …`, `Trump said at a rally that Clinton described it as "…"`): the one who reports."""
+    outer = next(earlier, None)
+    if outer is None:
+        return None
+    j, m = outer
+    if j == 0 or toks[j].low not in REPORTING_VERBS or toks[j].low.endswith("ing") or toks[j - 1].low in RELATIVES:
+        return None
+    between = toks[j + m : span[0]]
+    if between and (between[-1].low != "that" or any(not t.text[:1].isalnum() for t in between)):
+        return None
+    return np_before(toks, j - 1, 0)
+
+
+def _request(toks: Sequence[Token], k: int, cut: int) -> bool:
+    """Whether the cue before toks[k] asks someone to do something (`asked them to accompany him`,
+    `asked residents to stay home`): its object, then "to" and a verb, within a few words. Not "urged":
+    an urging is reported as what the speaker said (`urged voters not to trust what he called "…"`)."""
+    if k == 0 or toks[k - 1].low not in _ASKING:
+        return False
+    for m in range(k, min(cut - 1, k + REQUEST_OBJECT_WORDS + 1)):
+        if toks[m].low == "to":
+            return m > k and toks[m + 1].text.isalpha() and not toks[m + 1].cap
+        if not toks[m].text.isalnum():
+            return False
+    return False
 
 
 def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:
@@ -259,13 +337,26 @@ def _own_subject(toks: Sequence[Token], i: int) -> tuple[int, int] | None:
         return np_before(toks, i - 1, 0)
     span = np_before(toks, i - 1, 0)
     if span is None:
-        return None
+        # "with" read as a preposition before a description (`with the prosecution describing`): the
+        # description after it, read alone
+        w = next((k for k in range(i - 2, max(-1, i - 3 - OWN_SUBJECT_DESCRIPTION), -1) if toks[k].low == "with"), None)
+        return np_before(toks, i - 1, w + 1) if w is not None else None
     k = span[0]
     while k > 0 and span[0] - k < OWN_SUBJECT_DESCRIPTION and toks[k - 1].text.isalpha() and not toks[k - 1].cap and (
         toks[k - 1].low != "with"
     ):
         k -= 1
     return span if k > 0 and toks[k - 1].low == "with" else None
+
+
+def _restrictive(toks: Sequence[Token], relative: int, cut: int) -> bool:
+    """Whether toks[relative] opens a clause that names whom it is about and holds the quotation ("the
+    Chicago Police Department which reported "…"", "an architect who said"): "who" or "which" with no
+    comma before it ("that" is as often a letter's or a report's as the person's), and no colon or
+    bracket between it and the quotation (`a candidate who promised deportation: "…"` is someone else's)."""
+    if toks[relative].low not in ("who", "which") or relative == 0 or toks[relative - 1].text == ",":
+        return False
+    return not any(t.text in ":()" for t in toks[relative + 1 : cut])
 
 
 def _aside(toks: Sequence[Token], relative: int) -> bool:
@@ -345,6 +436,10 @@ def subject_of_sentence(ctx: ArticleContext, q: Quotation) -> _Found | None:
     """A fragment quoted in the writer's sentence, with no cue: the words of the sentence's subject."""
     toks, cut = ctx.sentence_prefix(q.open_at)
     span = sentence_subject(toks, cut)
+    if span is None and cut and toks[0].cap and toks[0].low.endswith("ing"):
+        # a participle opening the sentence (`Bemoaning the "phony system," Trump accused …`)
+        found = _subject_after_opening(ctx, q, None)
+        return _Found("sentence_subject", None, found.mention) if found else None
     if span is None or not ctx.is_someone(toks[span[0] : span[1]]):
         return None
     return _Found("sentence_subject", None, _span(toks, span))
@@ -357,12 +452,21 @@ def attribute(text: str, sentences: Sequence[Sentence], quotations: Sequence[Quo
     prev: Quote | None = None
     prev_q: Quotation | None = None
     quotations = [q for q in quotations if not not_speech(ctx, q)]
+    waiting: list[Quotation] = []  # fragments before this one in its sentence that no rule attributed
     for n, q in enumerate(quotations):
         following = quotations[n + 1] if n + 1 < len(quotations) else None
         nxt = following if following is not None and following.paragraph == q.paragraph else None
         found = _rules(ctx, q, nxt, prev, prev_q)
+        sentence = ctx.sentence_index(q.open_at)
+        waiting = [w for w in waiting if ctx.sentence_index(w.open_at) == sentence]
         if found is None and q.kind == "partial":
-            continue  # a fragment in the writer's sentence that no one is said to have said: a scare quote
+            waiting.append(q)  # a fragment no one is said to have said: a scare quote, unless …
+            continue
+        if found is not None and found.rule == "cue_after" and q.kind == "partial":
+            # … the sentence's credit after its last fragment covers them all (`A "booming" ring of
+            # "high-end" escorts was busted, the feds announced.`)
+            out.extend(_quote(ctx, w, found) for w in waiting)
+        waiting = []
         quote = _quote(ctx, q, found or _Found("none"))
         out.append(quote)
         prev, prev_q = quote, q

@@ -493,6 +493,8 @@ class ArticleContext:
             return True
         if any(t.low in TITLES for t in words):
             return True
+        if len(words) == 2 and words[0].low == "the" and not words[1].cap and words[1].low in ORG_WORDS:
+            return True  # "the court", "the ministry": the organisation the article names (see `resolve`)
         name = [t for t in words if t.low != "the"]
         if not name or not name[0].cap:
             return False

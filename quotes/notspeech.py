@@ -52,6 +52,7 @@ WORK_NOUNS = frozenset(
     """
     book books novel memoir memoirs biography film films movie movies documentary series sitcom episode
     song songs album play musical opera poem painting exhibition podcast programme column essay chapter
+    commentary editorial op-ed article headline
     slogan motto nickname nicknames moniker pseudonym alias codename hashtag catchphrase
     """.split()
 )

@@ -28,7 +28,7 @@ REPORTING_VERBS = frozenset(
     emphasized emphasizing emphasised stressed stressing predicted predicting promised vowed vowing
     exclaimed shouted yelled posted wondered complained complaining boasted mused recounted charged
     contends contended maintains maintained asserts asserted concluded testified commented commenting
-    reiterated pledged scoffed reported whispered chimed snapped
+    reiterated pledged scoffed reported whispered chimed snapped relating relates
     demanded demanding cautioned cautioning pointed retorted sang sings sighed laughed pleaded begged
     confirmed confirming denied revealed disclosed elaborated reasoned threatened proclaimed
     texted emailed says asks tells writes adds explains recalls warns argues insists assured assures
@@ -57,12 +57,16 @@ CHARACTERISING_VERBS = frozenset(
     proclaiming declaring insisting arguing claiming pledging vowing predicting warning
     """.split()
 )
+# Cues that mean "about" before "to" ("files relating to the case") and "tell" otherwise ("one passage
+# relating "…"").
+_RELATING = frozenset("relating relates".split())
 # Reporting phrases whose speaker follows them ("according to the report").
 CUE_PHRASES = (("according", "to"),)
 # Reporting verbs of two words: the speaker stands before them as before any verb.
 VERB_PHRASES = (
     ("pointed", "out"), ("points", "out"), ("point", "out"), ("shot", "back"), ("fired", "back"), ("went", "on"),
     ("chimed", "in"), ("put", "it"), ("puts", "it"),  # "as The Post's Ruth Marcus puts it, …"
+    ("made", "clear"), ("makes", "clear"), ("make", "clear"),  # "The legislation makes clear that …"
 )
 _PHRASE_STARTS = frozenset(phrase[0] for phrase in CUE_PHRASES + VERB_PHRASES)
 LONGEST_CUE = max(len(phrase) for phrase in CUE_PHRASES + VERB_PHRASES)  # in tokens
@@ -101,6 +105,9 @@ INTRODUCERS = frozenset(
 # How many words a phrase of time or place between a subject and its verb has without a determiner
 # ("in recent days", "over recent weeks").
 PHRASE_WORDS = 3
+# A phrase of time between a subject and its verb without a preposition ("last year", "this week").
+_TIME_NOUNS = frozenset("year week month day night morning evening spring summer fall autumn winter".split())
+_TIME_DETERMINERS = frozenset("last this next".split())
 # Marks that may close a quotation right after a comma (`"Face the Nation,"`).
 _CLOSING_MARKS = frozenset("\"”’'")
 # Prepositions that open a phrase of time or place (not "of": "52 percent of registered voters said").
@@ -162,6 +169,8 @@ def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_
         if i > 0 and toks[i - 1].low in _PASSIVE and low in REPORTING_VERBS and not low.endswith("ing"):
             return 0  # "buyers were charged", "he was told": the subject did not speak (but a passive
             # characterisation, `is criticized as a "use it or lose it" approach`, is still someone's)
+        if low in _RELATING and i + 1 < len(toks) and toks[i + 1].low == "to":
+            return 0  # "documents relating to …": about, not telling
         return 1
     if low in _PHRASE_STARTS:
         for phrase in CUE_PHRASES + VERB_PHRASES:
@@ -172,7 +181,8 @@ def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_
 
 def speaker_follows(toks: Sequence[Token], i: int) -> bool:
     """Whether the cue at toks[i] puts its speaker after it ("according to X", "Said Altman: …")."""
-    return toks[i].low == "according" or (i == 0 and toks[i].cap)
+    # (a participle opening the sentence is no inverted cue: `Calling the plan "…," Trump left`)
+    return toks[i].low == "according" or (i == 0 and toks[i].cap and not toks[i].low.endswith("ing"))
 
 
 def name_start(toks: Sequence[Token], j: int, lo: int) -> int:
@@ -195,6 +205,8 @@ def np_before(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | None:
     """Token span of the subject that ends at toks[j] (the word before a cue), or None."""
     while j >= lo and toks[j].low in ADVERBS:
         j -= 1
+    if j - 1 > lo and toks[j].low in _TIME_NOUNS and toks[j - 1].low in _TIME_DETERMINERS:
+        j -= 2  # "Amazon, the largest online retailer, last year pledged": the subject is before
     if j < lo:
         return None
     if toks[j].text == ")":  # "Sen. Ted Cruz (R-Texas) said"
@@ -242,6 +254,8 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
         return (j, j + 1)  # "he said", `"…," one said`: one of the people the writer just described
     if is_name_word(t):
         start = name_start(toks, j, lo)
+        if start - 2 >= lo and toks[start - 1].low == "for" and is_name_word(toks[start - 2]):
+            start = name_start(toks, start - 2, lo)  # "the Department for Transport": one organisation
         if start - 2 >= lo and toks[start - 1].low == "of" and is_name_word(toks[start - 2]):
             return (name_start(toks, start - 2, lo), start - 1)  # "Mr. Morgan of the Sierra Club said"
         if start - 2 >= lo and toks[start - 1].low in _OF_AN_ORGANISATION and is_person_noun(toks[start - 2].low):
@@ -257,6 +271,10 @@ def _subject_span(toks: Sequence[Token], j: int, lo: int) -> tuple[int, int] | N
             if toks[k].low in DETERMINERS or toks[k].text.endswith(("’s", "'s")):
                 if toks[k].low not in DETERMINERS and k - 1 >= lo and toks[k - 1].low in DETERMINERS:
                     k -= 1  # "the ad’s narrator"
+                if k - 2 >= lo and toks[k - 1].low in ("of", "for") and is_person_noun(toks[k - 2].low):
+                    described = _subject_span(toks, k - 2, lo)  # "the CEO of the grid operator said"
+                    if described is not None:
+                        return (described[0], j + 1)
                 if k - 1 >= lo and toks[k - 1].low in _SUBJECT_BEFORE:
                     return np_before(toks, k - 2, lo)  # "Trump at the time said": the subject is before
                 return (k, j + 1)
@@ -311,8 +329,8 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
     k = i + 1
     while k < hi:
         tk = toks[k]
-        if tk.text == "." and (toks[k - 1].low in TITLES or len(toks[k - 1].text) == 1):
-            k += 1  # "Sen. Ted Cruz", "George W. Bush"
+        if tk.text == "." and toks[k - 1].cap and (toks[k - 1].low in TITLES or len(toks[k - 1].text) == 1):
+            k += 1  # "Sen. Ted Cruz", "George W. Bush"; not the full stop of `said the manager.`
             continue
         if not tk.text[:1].isalnum() or tk.low in _NAME_ENDERS:
             break

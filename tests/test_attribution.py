@@ -357,3 +357,298 @@ def test_names_beside_descriptions(text, speaker):
 )
 def test_no_credit_without_a_name_and_comma(text):
     assert all(q.speaker is None for q in quotes.extract(text))
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a definite description after the comma that closes the sentence is its credit (#8)
+        ('Women were "enticed" with travel and lodging, the affidavit said.', "the affidavit", "the affidavit"),
+        ('The plan was "dead on arrival" in the Senate, the spokesman said.', "the spokesman", "the spokesman"),
+        ('"It is over" for the season, the manager said.', "the manager", "the manager"),
+        # negatives: no cue after the comma, or the description is not the cue's subject
+        ('Women were "enticed" with travel and lodging, the affidavit was sealed.', None, None),
+        ('Women were "enticed" with travel, and the trips ended in Boston.', None, None),
+    ],
+)
+def test_description_after_comma_credits_fragment(text, speaker, mention):
+    found = quotes.extract(text)
+    if mention is None:
+        assert found == [] or found[0].speaker_mention is None
+        return
+    assert (found[0].speaker, found[0].speaker_mention, found[0].rule) == (speaker, mention, "cue_after")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # an organisation named with "for" inside is one name, after the description it closes (#8)
+        (
+            'A spokesperson for the Department for Transport said: "We are reviewing the rules."',
+            "a spokesperson for the Department for Transport",
+            "A spokesperson for the Department for Transport",
+        ),
+        (
+            '"We are reviewing it," a spokesman for the Department for Education said.',
+            "a spokesman for the Department for Education",
+            "a spokesman for the Department for Education",
+        ),
+        # negatives: "of" keeps the person before it; a name alone stays a name
+        ('"It is done," Mr. Morgan of the Sierra Club said.', "Morgan", "Mr. Morgan"),
+        ('"It is done," Jane Roe said.', "Jane Roe", "Jane Roe"),
+    ],
+)
+def test_organisation_named_with_for(text, speaker, mention):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a sentence's full stop is no abbreviation's: only a capitalised title or an initial takes one (#8)
+        ('"It is over," said the manager.', "the manager", "the manager"),
+        ('"It is over," said the coach.', "the coach", "the coach"),
+        # negatives: an abbreviated title or an initial keeps its full stop inside the name
+        ('"It is over," said Sen. Ted Cruz.', "Ted Cruz", "Sen. Ted Cruz"),
+        ('"It is over," said George W. Bush.', "George W. Bush", "George W. Bush"),
+    ],
+)
+def test_full_stop_after_cue_speaker(text, speaker, mention):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        # a participle's own subject after "with", a description as well as a name (#8)
+        (
+            'His trial began, with the prosecution describing him as "the soul of the whole undertaking."',
+            "the prosecution",
+            "the prosecution",
+        ),
+        ('The vote passed, with the senator saying it was "a good day."', "the senator", "the senator"),
+        ('The vote passed, with spokesman Glen Caplin saying it was "a good day."', "Glen Caplin", "Glen Caplin"),
+        # negative: a participle with no subject of its own takes the sentence's subject
+        ('Senator Jane Roe voted, calling it "a good day."', "Jane Roe", "Senator Jane Roe"),
+    ],
+)
+def test_participle_subject_after_with(text, speaker, mention):
+    q = first(text)
+    assert (q.speaker, q.speaker_mention) == (speaker, mention)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "the court" is someone: a participle without a subject of its own is the court's, not the
+        # appositive's between them (#8)
+        (
+            "California’s 4th District Court of Appeal ruled on Thursday that Amazon can be held liable.\n\n"
+            "The court also found a statute in "
+            'favor of the plaintiff, the Communications Decency Act of 1996, noting that "it does not apply here."',
+            "California’s 4th District Court of Appeal",
+        ),
+        (
+            "The Ministry of Health issued rules.\n\nThe ministry also cited a law, the Health Act, "
+            'adding that "schools are safe."',
+            "Ministry of Health",
+        ),
+        # negative: a capitalised organisation word is a name, and a name that is no one is no subject
+        ('The Post sent its "national enterprise reporter" to the rally.', None),
+    ],
+)
+def test_organisation_description_is_someone(text, speaker):
+    found = quotes.extract(text)
+    if speaker is None:
+        assert found == [] or found[0].speaker is None
+        return
+    assert found[0].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, asker_credited",
+    [
+        # "asked them to …" asks someone to act: it credits no words to the asker (#8)
+        ('Police said Bharrat Ramdehol had asked them to help him in fetching out "wild meat".', False),
+        ('Police said Jane Roe had asked the workers to bring back "the good wood".', False),
+        # negatives: a question asked, and an urging, are reported speech
+        ('Jane Roe asked reporters: "Why now?"', True),
+        ('Jane Roe asked whether "the plan works."', True),
+        ('Jane Roe urged voters not to trust what she called "a power grab."', True),
+    ],
+)
+def test_request_is_no_cue(text, asker_credited):
+    found = quotes.extract(text)
+    credited = bool(found) and found[0].speaker in ("Jane Roe", "Bharrat Ramdehol")
+    assert credited == asker_credited
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a description's "of …" complement belongs to it: the unnamed speaker is the whole (#8)
+        ('The CEO of the grid operator said: "Renewables are not a factor."', "the CEO of the grid operator"),
+        ('"Renewables are not a factor," the chairman of the board said.', "the chairman of the board"),
+        # negatives: a phrase of time is no complement; a name of "of" keeps the person before it
+        ('"Renewables are not a factor," Roe at the time said.', "Roe"),
+        ('"It is done," Mr. Morgan of the Sierra Club said.', "Morgan"),
+    ],
+)
+def test_description_keeps_its_complement(text, speaker):
+    assert first(text).speaker == speaker
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # the reporter whose "said (that)" holds the cue is the source, as PolNeAR annotates (#8)
+        ('Jane Roe spoke. She said she recalls the colleague being "confused."', "She"),
+        (
+            'Donald Trump said during a rally in Michigan that Clinton once described the deal as "the gold standard."',
+            "Donald Trump",
+        ),
+        ('Clinton pointed out that Trump called the winner "Miss Piggy."', "Clinton"),
+        # negatives: a comma between, an earlier cue of a relative clause, or an object between
+        ('Jane Roe said on Monday, as Trump called it, that the plan was "a disgrace."', "Trump"),
+        ('Roe, who said little, told reporters the plan was "a disgrace."', "Roe"),
+        ('Roe said the talks failed. Jones called the plan "a disgrace."', "Jones"),
+    ],
+)
+def test_outer_reporter_is_the_source(text, mention):
+    assert first(text).speaker_mention == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # "made clear" reports what follows it (#8)
+        ('The legislation makes clear that fines apply to "falsely stating" a contact.', "The legislation"),
+        ('Jane Roe made clear that she would "never give up."', "Jane Roe"),
+        # negative: "clear" alone is no cue
+        ('It was clear on Monday that the plan was "never going to work."', None),
+    ],
+)
+def test_made_clear_is_a_cue(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, credited",
+    [
+        # the credit after a sentence's last fragment covers the fragments before it (#8)
+        ('A "booming" ring of "high-end" escorts was busted in Boston, the feds announced.',
+         {"booming": "the feds", "high-end": "the feds"}),
+        ('The "quiet" plan and its "bold" goals were praised, Jane Roe said.',
+         {"quiet": "Jane Roe", "bold": "Jane Roe"}),
+        # negatives: no credit after the last fragment; a fragment of another sentence
+        ('A "booming" ring of "high-end" escorts was busted in Boston on Monday.', {}),
+        ('It was a "booming" trade. The "high-end" escorts were arrested, the feds announced.',
+         {"high-end": "the feds"}),
+    ],
+)
+def test_credit_after_last_fragment_covers_the_sentence(text, credited):
+    found = {q.text: q.speaker_mention for q in quotes.extract(text)}
+    assert found == credited
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # "relating" / "relates" tell what follows (#8)
+        ('Hitler wrote a book, with one passage relating "let it be said: the pen never led a revolution."',
+         "one passage"),
+        ('In his memoir Jane Roe relates "the worst night of my life."', "Jane Roe"),
+        # negatives: "relating to" is "about"
+        ('The files relating to "the merger" were sealed.', None),
+        ('The clause relates to "any person" in the county.', None),
+    ],
+)
+def test_relating_tells(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a name's claim is a cue before a partial quotation (#8)
+        ('Politifact checked Donald Trump’s claim that there were "thousands of shootings" in Chicago.',
+         "Donald Trump’s"),
+        ("Critics doubted Jane Roe's assertion that the plan was \"fully funded.\"", "Jane Roe's"),
+        # negatives: a claim no one owns, a verb "claim" after a pronoun, a possessive pronoun
+        ('The claim that there were "thousands of shootings" spread online.', None),
+        ('Fact-checkers reviewed his claim that there were "thousands of shootings" this year.', None),
+    ],
+)
+def test_a_names_claim_is_a_cue(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a restrictive "who"/"which" clause that holds the quotation is its antecedent's (#8)
+        ('They turned to the Chicago Police Department which reported "2,521 shooting incidents" this year.',
+         "the Chicago Police Department which"),
+        ('The mayor hired an architect who said the tower was "a disgrace" to the city.', "an architect who"),
+        # negatives: a colon or a bracket ends the clause; "that" is as often a letter's
+        ('Saul tweeted at a candidate who promised deportations: "Uh, your plan is unrealistic."', "Saul"),
+        ('He released a letter from his doctor that says he has "extraordinarily good health" now.', "He"),
+    ],
+)
+def test_restrictive_relative_clause(text, mention):
+    assert first(text).speaker_mention == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a participle opening the sentence has the subject after its phrase (#8)
+        ('Calling the plan "a disaster," Trump left the stage.', "Trump"),
+        ('Calling the plan "a disaster" in a speech on Monday, Sen. Jane Roe left.', "Sen. Jane Roe"),
+        ('Jane Roe wrote a book.\n\nAfter saying her foot was "so swollen I could barely walk," she was taken in.',
+         "she"),
+        # negatives: an inverted cue keeps its speaker after it; no subject after the phrase
+        ('Said Altman: "We ship it."', "Altman"),
+        ('Calling the plan "a disaster" was easy.', None),
+    ],
+)
+def test_opening_participle_takes_the_subject_after(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a fragment in an opening participle's phrase is the words of the subject after it (#8)
+        ('Donald Trump spoke.\n\nBemoaning the "phony system," Trump accused Holt of bias.', "Trump"),
+        ('Decrying the "witch hunt" in a speech, Sen. Jane Roe left.', "Sen. Jane Roe"),
+        # negatives: the subject after the phrase is no one; an introducer that is no participle
+        ('Following the "historic" vote, the bill passed.', None),
+        ('Bemoaning the "phony system" is easy.', None),
+    ],
+)
+def test_fragment_in_opening_participle(text, mention):
+    found = quotes.extract(text)
+    assert (found[0].speaker_mention if found else None) == mention
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "last year" between a subject and its verb: the subject is before it (#8)
+        ('Amazon.com Inc., the world’s largest online retailer, last year pledged to be "net zero carbon."',
+         "Amazon.com Inc."),
+        ('Jane Roe last week said the plan was "a disaster."', "Jane Roe"),
+        # negatives: "last" without a noun of time; a time after the verb
+        ('"It is over," Roe said last week.', "Roe"),
+        ('The last speaker, Jane Roe, said the plan was "a disaster."', "Jane Roe"),
+    ],
+)
+def test_time_phrase_before_the_verb(text, speaker):
+    assert first(text).speaker == speaker

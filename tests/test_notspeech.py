@@ -32,6 +32,10 @@ import quotes
         ('The band played Latin hits including "La Gozadera" and "Madre Tierra (Oye)."', "Madre Tierra (Oye)."),
         ('"Non-paper" is a diplomatic term for a discussion document.', "Non-paper"),
         ('"Containment" has been U.S. policy against major foes.', "Containment"),
+        # the title of a piece of writing after its noun (#8)
+        ('Ouisa Davis\' commentary, "Melania, tell your immigrant story," is very thoughtful.',
+         "Melania, tell your immigrant story"),
+        ('The paper ran an editorial, "Time to Go," on Sunday.', "Time to Go"),
         # a one-word or short quotation used as a modifier, a title after told/on
         ('"Orange is the New Black" star Dascha Polanco opened up about it.', "Orange is the New Black"),
         ('"Parasite" director Bong Joon Ho accepted the award on Sunday night.', "Parasite"),
@@ -55,6 +59,9 @@ def test_not_speech(text, dropped):
         ('Hillary Clinton called half of Trump\'s supporters "deplorables."', "deplorables.", "Hillary Clinton"),
         ('Donald Trump called the series "a total disaster" on Monday.', "a total disaster", "Donald Trump"),
         ('Carly Fiorina said the plan was a "very good" deal for workers.', "very good", "Carly Fiorina"),
+        # a colon after the noun leads into speech; the noun as a cue's subject is no title's
+        ('The editorial was blunt: "The mayor must resign."', "The mayor must resign.", "the editorial"),
+        ('In the article, Jane Roe said "the mayor must resign."', "the mayor must resign.", "Jane Roe"),
         ('Donald Trump cited "Obama-Clinton" policies, which he blamed for the loss.', "Obama-Clinton",
          "Donald Trump"),
         ('Peter Westmacott said Obama shows "great charm" and patience.', "great charm", "Peter Westmacott"),
