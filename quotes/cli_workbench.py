@@ -163,14 +163,15 @@ def serve_cmd(
     from quotes.cli import _reported
     from quotes.paths import resolve_index_dir
 
+    with _reported():
+        from quotes.search import stats
+
+        stats(index_dir)  # a missing index is one line now, not an error page later
     try:
         from quotes.web import create_app
     except ImportError as e:
         fail(f"the web page needs Flask ({e.name} is not installed): pip install 'quotes[web]'")
     with _reported():
-        from quotes.search import stats
-
-        stats(index_dir)  # a missing index is one line now, not an error page later
         app = create_app(resolve_index_dir(index_dir))
     _check_free(host, port)
     typer.echo(f"serving {resolve_index_dir(index_dir)}/ on http://{host}:{port}/ (Ctrl-C stops)", err=True)
