@@ -172,7 +172,7 @@ def name_runs(text: str) -> list[tuple[int, str]]:
         start, pos = m.start(), m.start()
         for tok in _NON_SPACE.finditer(run):
             word = tok.group()
-            if _HEADLINE_VERB.fullmatch(word.strip(":,;!?’'\"")):
+            if _HEADLINE_VERB.fullmatch(word.strip(".:,;!?’'\"")):
                 if start != -1 and start < m.start() + tok.start():
                     runs.append((start, text[start:pos]))
                 start = -1
@@ -372,10 +372,14 @@ class People:
             return exact
         ws = words_of(name)
         wanted = word_set(name)
+        sex = gender_of(mention) if name != mention else None  # "Mr Anderson": the man of that name
         for w, at in ((ws[-1], -1), (ws[0], 0)):
             candidates = [p for p in self._by_word.get(w, ()) if wanted <= word_set(p.name)]
             if not candidates:
                 continue
+            if sex is not None:  # of the same sex where the article says it, else of no known sex
+                candidates = ([p for p in candidates if p.gender == sex]
+                              or [p for p in candidates if p.gender is None] or candidates)
             # the word in the same place (a surname last: "Donald Trump", not "Trump Tower") first
             placed = [p for p in candidates if words_of(p.name)[at] == w]
             # the fullest name; between equals, the one the article introduced last

@@ -33,6 +33,7 @@ _QUOTE_FIELDS = [f.name for f in fields(Quote)]
 _KEY_COLUMNS = ("speaker_key", "text_key", "mention_key")  # derived from the Quote, for lookups
 _ARTICLE_META = ("title", "author", "publisher", "published", "url")
 _HEX = re.compile(r"[0-9a-f]+")
+_POSSESSIVE = re.compile(r"['’]s?$")  # the mark of a possessive at a mention's end
 _SQLITE_MAX_INTEGER = 2**63 - 1  # a LIMIT above it overflows; nothing holds that many rows anyway
 # What SQLite says when it cannot make the files a WAL database needs beside it (a read-only directory).
 _READ_ONLY = re.compile(r"readonly|read-only|unable to open")
@@ -254,12 +255,14 @@ def name_forms(speaker: str, spellings: Iterable[str | None]) -> tuple[str, ...]
     """The spellings and mentions of a speaker that are forms of its name, other than `speaker` itself.
 
     A form shares a word with the name ("Altman", "Mr. Altman" for "Sam Altman"); pronouns and descriptions
-    ("he", "the CEO") share none and are left out. Each form once (any case), in the order given.
+    ("he", "the CEO") share none and are left out. A possessive is its name ("Altman's": "Altman"). Each form
+    once (any case), in the order given.
     """
     words = set(text_key(speaker).split())
     seen = {speaker_key(speaker)}
     forms = []
-    for form in spellings:
+    for spelt in spellings:
+        form = _POSSESSIVE.sub("", spelt) if spelt else spelt  # "Trump's" is Trump named, not another form
         key = speaker_key(form)
         if form and key not in seen and words & set(text_key(form).split()):
             seen.add(key)

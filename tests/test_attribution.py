@@ -182,9 +182,15 @@ def test_a_headline_in_title_case_is_no_persons_name():
     assert first(text).speaker == "Donald Trump"
 
 
-def test_a_headline_verb_ends_a_name():
-    text = 'Glenn Beck Says Trump Is A Threat\n\n"He is dangerous," Beck said.'
-    assert first(text).speaker == "Glenn Beck"
+@pytest.mark.parametrize("headline", [
+    "Lindsey Graham Says Trump Is A Threat",
+    "Trump ‘The Dealmaker’ Could Address Clean Energy, Lindsey Graham Says.",  # the verb last, with a full stop
+    "Trump ‘The Dealmaker’ Could Address Clean Energy, Lindsey Graham Says",
+])
+def test_a_headline_verb_ends_a_name(headline):
+    text = headline + ("\n\nRepublican presidential nominee Donald Trump could embrace a clean energy policy, "
+                       'Sen. Lindsey Graham (R-S.C.) said Wednesday.\n\n"He is dangerous," Graham said.')
+    assert first(text).speaker == "Lindsey Graham"
 
 
 def test_a_contracted_pronoun_is_no_person():

@@ -275,3 +275,17 @@ def test_organisations_by_description(text, speaker):
 )
 def test_it_and_descriptions_with_numbers(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize(("mention", "person"), [
+    ("Mr Anderson", "Chris Anderson"),  # the honorific says which of the two Andersons
+    ("Mr. Anderson", "Chris Anderson"),
+    ("Ms Anderson", "Zoe Anderson"),  # no woman of the name is known: the one of no known sex
+    ("Anderson", "Zoe Anderson"),  # no honorific: the fullest name met last, as before
+])
+def test_an_honorific_picks_the_namesake_of_its_sex(mention, person):
+    people = People()
+    for run in ("Future Publishing founder Chris Anderson", "Zoe Anderson"):
+        people.introduce(run)
+    people.settle()
+    assert people.lookup(mention).name == person

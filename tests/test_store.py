@@ -174,6 +174,17 @@ def test_name_forms_are_names_not_pronouns_or_descriptions():
         "Altman", "Mr. Altman")
 
 
+
+@pytest.mark.parametrize(("speaker", "mentions", "forms"), [
+    ("Donald Trump", ["Trump", "Donald Trump’s", "Trump’s", "Trump's"], ("Trump",)),  # a possessive is its name
+    ("Chris Jones", ["Jones'", "Mr. Jones’s"], ("Jones", "Mr. Jones")),
+    ("Sam Altman", ["Altman's"], ("Altman",)),
+    ("Sam Altman", ["his"], ()),
+])
+def test_a_possessive_mention_is_the_name(speaker, mentions, forms):
+    assert name_forms(speaker, mentions) == forms
+
+
 def test_speaker_keys_come_from_the_name_or_any_mention(catalog):
     catalog.upsert_article(ARTICLE, QUOTES)  # mentions: "Altman" for Sam Altman, "Son" for Masayoshi Son
     assert catalog.speaker_keys("ALTMAN") == ["sam altman"]
