@@ -33,7 +33,6 @@ _QUOTE_FIELDS = [f.name for f in fields(Quote)]
 _KEY_COLUMNS = ("speaker_key", "text_key", "mention_key")  # derived from the Quote, for lookups
 _ARTICLE_META = ("title", "author", "publisher", "published", "url")
 _HEX = re.compile(r"[0-9a-f]+")
-_POSSESSIVE = re.compile(r"['’]s?$")  # the mark of a possessive at a mention's end
 _SQLITE_MAX_INTEGER = 2**63 - 1  # a LIMIT above it overflows; nothing holds that many rows anyway
 # What SQLite says when it cannot make the files a WAL database needs beside it (a read-only directory).
 _READ_ONLY = re.compile(r"readonly|read-only|unable to open")
@@ -254,20 +253,36 @@ def text_key(text: str) -> str:
 def name_forms(speaker: str, spellings: Iterable[str | None]) -> tuple[str, ...]:
     """The spellings and mentions of a speaker that are forms of its name, other than `speaker` itself.
 
-    A form shares a word with the name ("Altman", "Mr. Altman" for "Sam Altman"); pronouns and descriptions
-    ("he", "the CEO") share none and are left out. A possessive is its name ("Altman's": "Altman"). Each form
+    A mention counts by the name in it (`as_name`: "Trump’s campaign", "Trump, who" and "warm-and-fuzzy
+    Trump" are "Trump"), and a form is a name ending in a word of the speaker's ("Altman", "Mr. Altman" for
+    "Sam Altman"); pronouns and descriptions ("he", "the CEO", "one Clinton aide") are left out. Each form
     once (any case), in the order given.
     """
     words = set(text_key(speaker).split())
     seen = {speaker_key(speaker)}
     forms = []
     for spelt in spellings:
-        form = _POSSESSIVE.sub("", spelt) if spelt else spelt  # "Trump's" is Trump named, not another form
+        form = as_name(spelt) if spelt else ""
+        form_words = text_key(form).split()
         key = speaker_key(form)
-        if form and key not in seen and words & set(text_key(form).split()):
+        if form_words and key not in seen and form_words[-1] in words:
             seen.add(key)
             forms.append(form)
     return tuple(forms)
+
+
+# Where the name in a mention ends: a comma or relative ("Trump, who", "Obama who"), a possessive ("Trump’s
+# campaign", "Jones'").
+_NAME_ENDS = re.compile(r",|\s(?:who|which|whose)\b|['’]s?(?=\s|$)")
+
+
+def as_name(mention: str) -> str:
+    """The name in a mention: up to a comma, relative or possessive, without the lower-case words and
+    article before it ("former secretary of state Hillary Clinton", "The Sanders")."""
+    name = _NAME_ENDS.split(mention, maxsplit=1)[0].split()
+    while name and (name[0][:1].islower() or name[0] in ("The", "A", "An")):
+        name = name[1:]
+    return " ".join(name)
 
 
 def first_printed(rows: Iterable[tuple[str, str, str | None]]) -> dict[str, str | None]:
@@ -586,7 +601,8 @@ class Catalog:
         rows = self._db.execute("SELECT DISTINCT speaker_key, speaker FROM quotes WHERE speaker_key = ? UNION "
                                 "SELECT DISTINCT speaker_key, speaker FROM quotes WHERE mention_key = ? "
                                 "AND speaker_key IS NOT NULL", (key, key))
-        return sorted({r[0] for r in rows if r[0] == key or name_forms(r[1], [name])})
+        wanted = set(text_key(name).split())
+        return sorted({r[0] for r in rows if r[0] == key or wanted & set(text_key(r[1]).split())})
 
     def occurrences(self, keys: Iterable[str]) -> dict[str, list[Occurrence]]:
         """Every article printing a quotation with each of these text keys, earliest published first.

@@ -13,11 +13,15 @@ from quotes.model import Quote
 
 @pytest.fixture(autouse=True)
 def own_working_directory(tmp_path_factory, monkeypatch) -> Path:
-    """Every test runs in an empty directory of its own, with no QUOTES_INDEX: nothing a test reads or
-    writes by default (./index, ./seeds) is the clone's, so an index built by hand there changes no result."""
+    """Every test runs in an empty directory of its own, with no QUOTES_INDEX or QUOTES_BACKEND: nothing a
+    test reads or writes by default (./index, ./seeds) is the clone's, so an index built by hand there
+    changes no result. Each variable is set, then removed, so that whatever the test sets in it (`quotes
+    --backend URL` sets QUOTES_BACKEND for the commands of its process) is removed after it."""
     cwd = tmp_path_factory.mktemp("cwd")
     monkeypatch.chdir(cwd)
-    monkeypatch.delenv("QUOTES_INDEX", raising=False)
+    for name in ("QUOTES_INDEX", "QUOTES_BACKEND"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
     return cwd
 
 

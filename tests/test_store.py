@@ -180,8 +180,15 @@ def test_name_forms_are_names_not_pronouns_or_descriptions():
     ("Chris Jones", ["Jones'", "Mr. Jones’s"], ("Jones", "Mr. Jones")),
     ("Sam Altman", ["Altman's"], ("Altman",)),
     ("Sam Altman", ["his"], ()),
+    ("Donald Trump", ["Trump, who", "Donald Trump, who", "Trump’s campaign", "warm-and-fuzzy Trump", "the Trump"],
+     ("Trump",)),  # the name in a mention: no relative, possessed thing or description
+    ("Bernie Sanders", ["The Sanders", "Vermont Sen. Bernie Sanders", "Sanders, who"],
+     ("Sanders", "Vermont Sen. Bernie Sanders")),
+    ("Hillary Clinton", ["former secretary of state Hillary Clinton", "whether Clinton", "one Clinton aide"],
+     ("Clinton",)),  # "one Clinton aide" is the aide
+    ("Barack Obama", ["Obama who", "President Barack Obama"], ("Obama", "President Barack Obama")),
 ])
-def test_a_possessive_mention_is_the_name(speaker, mentions, forms):
+def test_a_mention_counts_by_the_name_in_it(speaker, mentions, forms):
     assert name_forms(speaker, mentions) == forms
 
 
