@@ -183,3 +183,39 @@ def test_an_unreachable_server_is_one_line_naming_the_fix(tmp_path):
 def test_did_you_mean_suggests_what_whoosh_suggests(both, q):
     ix, url = both
     assert open_backend(ix, url).suggest(q) == open_backend(ix).suggest(q)
+
+
+@pytest.mark.parametrize(("q", "partial"), [
+    ("(stargate OR medicare) AND build", True),  # no quotation holds both parts: those holding one
+    ("stargate medicare", True),
+    ("stargate global", False),  # a quotation holds both
+    ("stargate NOT stargate", False),  # NOT means it: no fallback, no hits
+])
+def test_the_fallback_to_most_words_is_the_same_on_both_backends(both, q, partial):
+    ix, url = both
+    whoosh, sphinx = (open_backend(ix, u).search(q, limit=10_000) for u in (None, url))
+    assert whoosh.partial == sphinx.partial == partial
+    assert whoosh.total == sphinx.total and (whoosh.total > 0) == (q != "stargate NOT stargate")
+
+
+def test_a_pasted_quotation_is_its_own_first_hit_on_both_backends(both):
+    ix, url = both
+    with Catalog(ix) as catalog:
+        text = catalog.get_quotes([sorted(catalog.quote_ids())[0]]).popitem()[1].quote.text
+    for u in (None, url):
+        first = open_backend(ix, u).search(f"“{text},” she said.").hits[0]
+        with Catalog(ix) as catalog:
+            assert catalog.get_quotes([first.id])[first.id].quote.text == text, u
+
+
+@pytest.mark.parametrize("q", ["s*", "c*", "t?e*", "speaker:a*", "initiat*", "medicre~2"])
+def test_patterns_past_the_expansion_cap_are_refused_on_both_backends(both, q):
+    ix, url = both
+    outcomes = []
+    for u in (None, url):
+        try:
+            outcomes.append(open_backend(ix, u).search(q).total)
+        except index.QuerySyntaxError as e:
+            outcomes.append(str(e))
+    assert outcomes[0] == outcomes[1]
+    assert ("MAX_EXPANSION" in str(outcomes[0])) == (q in ("s*", "c*")), outcomes

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from quotes.model import QuotesError
+from quotes.store import text_key
 
 SORTS = ("relevance", "date")
 
@@ -111,6 +112,25 @@ class IndexDamagedError(QuotesError):
 # word goes at most SPELL_MAX_EDITS edits away (`ab~9` is any short word).
 MAX_QUERY_WORDS = 300
 MAX_EXPANSION = 200
+
+
+def check_expansion(words: int, text: str, *, maxdist: int | None = None, prefix: bool = False) -> None:
+    """QuerySyntaxError for a fuzzy word (`maxdist` edits) or a pattern (`prefix`: `text*`) that stands for
+    `words` indexed words of a field, more than MAX_EXPANSION: each would be walked."""
+    if words > MAX_EXPANSION:
+        shown = (f"{text}~{maxdist}" if maxdist is not None else text) + ("*" if prefix else "")
+        raise QuerySyntaxError(f"{shown!r} stands for more than {MAX_EXPANSION} indexed words "
+                               "(quotes.index.records.MAX_EXPANSION): give more of its letters")
+
+
+# A quotation inside pasted text: between double quotation marks, curly or straight.
+_QUOTED = re.compile(r'“([^”]+)”|"([^"]+)"')
+
+
+def exact_keys(text: str) -> list[str]:
+    """The text keys (store.text_key) of the quotations a query asks for by their words, ranked first: the
+    query's own words, and those of a quotation inside it (as a page prints it: “…,” she said)."""
+    return sorted({text_key(text), *(text_key(a or b) for a, b in _QUOTED.findall(text))} - {""})
 
 
 def check_syntax(text: str) -> None:

@@ -86,3 +86,14 @@ class AndMaybe:
 
 
 Node = Term | Phrase | Prefix | Wildcard | Fuzzy | Days | Everything | Nothing | And | Or | Not | AndMaybe
+
+
+def leaves(node: Node) -> list[Node]:
+    """The words, phrases, patterns and dates of a query, NOT's among them, left to right."""
+    if isinstance(node, And | Or):
+        return [leaf for item in node.items for leaf in leaves(item)]
+    if isinstance(node, Not):
+        return leaves(node.item)
+    if isinstance(node, AndMaybe):
+        return [*leaves(node.required), *leaves(node.optional)]
+    return [node]

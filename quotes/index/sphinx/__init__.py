@@ -19,8 +19,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -39,9 +40,13 @@ from quotes.index.records import (
     Filters,
     IndexHit,
     IndexPage,
+    as_query,
+    check_expansion,
+    exact_keys,
 )
+from quotes.index.spelling import closest
 from quotes.index.sphinx import sphinxql as ql
-from quotes.index.whoosh.language import PLAIN_WORD, analyze, query_tree, snippet
+from quotes.index.whoosh.language import PLAIN_WORD, analyze, query_parts, query_tree, snippet
 from quotes.model import QuotesError
 from quotes.store import ArticleQuote, Catalog
 
@@ -52,9 +57,9 @@ DEFAULT_PORT = 9306  # SphinxQL's usual port
 DEFAULT_NAME = "quotes"
 WRITE_ROWS = 500  # documents per REPLACE statement: a few hundred KB, far under searchd's max_packet_size
 PAGE_ROWS = 10_000  # rows per SELECT when walking every document (ids, counts)
-# Fuzzy words and patterns stand for at most this many indexed words (Sphinx's own expansion_limit, in
-# spirit): a one-letter prefix of a million quotations' words would make a query of thousands of words.
-MAX_EXPANSIONS = 1000
+# The fields whose indexed words NAME_vocab holds: a fuzzy word or a pattern of these is looked up there,
+# and refused past MAX_EXPANSION words as Whoosh refuses it.
+VOCAB_FIELDS = ("words", "speaker")
 
 
 _CONNECTIONS = threading.local()
@@ -188,7 +193,7 @@ class SphinxBackend(Backend):
         for record in batch:
             doc = ql.document(record)
             by_shard[self._shard(int(doc["id"]))].append(doc)  # type: ignore[call-overload]
-            for field in ("words", "speaker"):
+            for field in VOCAB_FIELDS:
                 for word in str(doc[field]).split():
                     vocab[ql.number(field + " " + word)] = (field, word)
         marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -202,18 +207,34 @@ class SphinxBackend(Backend):
 
     def search(self, text: str, *, filters: Filters | None = None, sort: str = "relevance", limit: int = 10,
                offset: int = 0, exact_total: bool = False) -> IndexPage:
+        """As the Whoosh backend searches (quotes.index.whoosh.searching.search): the quotations whose words
+        are the query's come first; where none holds every part of a query of words, those holding most of
+        them are the hits (`partial`)."""
         if sort not in SORTS:
             raise QuotesError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        node = query_tree(text)
+        node, parts = query_parts(text)
+        self._check_expansions(node)
+        own = [ql.number(k) for k in exact_keys(text)]
         where = self._where(node, filters)
-        if where is None or not self.exists():
+        if not self.exists():
             return IndexPage([], 0)
+        page = self._page(node, where, sort, limit, offset, exact_total, own) if where else IndexPage([], 0)
+        if not page.total and len(parts) > 1:
+            most = self._most(parts, filters, sort, limit, offset, exact_total, own)
+            if most.total:
+                page = replace(most, partial=True)
+        return page
+
+    def _page(self, node: tree.Node, where: str, sort: str, limit: int, offset: int, exact_total: bool,
+              own: list[int]) -> IndexPage:
+        """One page of a query's matches, grouped by quotation on the server; the quotations of `own` first."""
         cap = max(offset + limit, (self.doc_count() + 1) if exact_total else EXACT_TOTAL_UP_TO + 1)
-        order = "best DESC, tkh ASC" if sort == "relevance" else "newest DESC, best DESC, tkh ASC"
-        groups = self._run(f"SELECT tkh, MAX(WEIGHT()) AS best, MAX(day) AS newest FROM {self.name} WHERE {where} "
-                           f"GROUP BY tkh ORDER BY {order} LIMIT {offset}, {limit} OPTION max_matches={cap}")
-        found = int(dict(self._run("SHOW META"))["total_found"])
-        total, exact = (found, True) if exact_total or found <= EXACT_TOTAL_UP_TO else (EXACT_TOTAL_UP_TO, False)
+        first = f"IN(tkh, {', '.join(map(str, own))})" if own else "0"
+        order = "own DESC, best DESC, tkh ASC" if sort == "relevance" else "newest DESC, own DESC, best DESC, tkh ASC"
+        groups = self._run(f"SELECT tkh, MAX(WEIGHT()) AS best, MAX(day) AS newest, {first} AS own FROM {self.name} "
+                           f"WHERE {where} GROUP BY tkh ORDER BY {order} LIMIT {offset}, {limit} "
+                           f"OPTION max_matches={cap}")
+        total, exact = _counted(int(dict(self._run("SHOW META"))["total_found"]), exact_total)
         if not groups:
             return IndexPage([], total, exact)
         docs = self._run(f"SELECT tkh, qid, pub, WEIGHT() AS w FROM {self.name} WHERE {where} AND tkh IN "
@@ -222,21 +243,53 @@ class SphinxBackend(Backend):
         for row in docs:
             printings[row[0]].append(row)
         shown = []
-        for key, best, _ in groups:  # relevance: the first printing that matches; date: the newest
+        for key, best, *_ in groups:  # relevance: the first printing that matches; date: the newest
             rows = printings[key]
             pick = (min(rows, key=lambda r: (r[2] or "~", r[1])) if sort == "relevance"
                     else max(rows, key=lambda r: (r[2], r[3], r[1])))
             shown.append((pick[1], float(best)))
+        return IndexPage(self._hits(node, shown), total, exact)
+
+    def _most(self, parts: tuple[tree.Node, ...], filters: Filters | None, sort: str, limit: int, offset: int,
+              exact_total: bool, own: list[int]) -> IndexPage:
+        """The quotations holding any part of the query, those holding most parts first (then as `_page`
+        ranks), as Whoosh falls back: each part's documents counted here, the ranking made in Python."""
+        either = tree.Or(parts)
+        where = self._where(either, filters)
+        if where is None:
+            return IndexPage([], 0)
+        held: Counter[int] = Counter()
+        for part in parts:
+            if (part_where := self._where(part, filters)) is not None:
+                held.update(row[0] for row in self._walk(self.name, "tkh", f"AND {part_where}"))
+        rows = list(self._walk(self.name, "tkh, qid, pub, day, WEIGHT() AS w", f"AND {where}"))
+        firsts = set(own)
+        rows.sort(key=lambda r: (r[1] not in firsts, -held[r[0]], -r[5], r[0]))
+        if sort == "date":
+            rows.sort(key=lambda r: -r[4])  # stable: each day's best first; undated (0) last
+        groups: dict[int, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            groups.setdefault(row[1], []).append(row)
+        total, exact = _counted(len(groups), exact_total)
+        shown = []
+        for printings in list(groups.values())[offset:offset + limit]:
+            pick = min(printings, key=lambda r: (r[3] or "~", r[2])) if sort == "relevance" else printings[0]
+            shown.append((pick[2], float(max(r[5] for r in printings))))
+        return IndexPage(self._hits(either, shown), total, exact)
+
+    def _hits(self, node: tree.Node, shown: list[tuple[str, float]]) -> list[IndexHit]:
+        """The hits of these (quote id, score), their snippets marking the words `node` matches."""
         with Catalog(self.index_dir) as catalog:
             records = catalog.get_quotes([qid for qid, _ in shown])
         expand = self._expander()
-        hits = [IndexHit(qid, score, snippet(records[qid].quote.text,
+        return [IndexHit(qid, score, snippet(records[qid].quote.text,
                                              ql.marked_terms(node, records[qid].quote.text, expand)))
                 for qid, score in shown if qid in records]
-        return IndexPage(hits, total, exact)
 
     def count_speakers(self, text: str, *, filters: Filters | None = None) -> dict[str, int]:
-        where = self._where(query_tree(text), filters)
+        node = query_tree(text)
+        self._check_expansions(node)
+        where = self._where(node, filters)
         if where is None or not self.exists():
             return {}
         quotations: dict[str, set[int]] = defaultdict(set)
@@ -247,9 +300,9 @@ class SphinxBackend(Backend):
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def suggest(self, text: str) -> str | None:
-        """As the Whoosh backend suggests: each word no quotation or name holds, replaced by the indexed word
-        within SPELL_MAX_EDITS (1 for a short word) with the most occurrences in the quoted words, else in
-        the names (of equals, the last in alphabetical order, as whoosh's corrector picks)."""
+        """As the Whoosh backend suggests (quotes.index.whoosh.suggestions): each word no quotation or name
+        holds, replaced by the indexed word within SPELL_MAX_EDITS (1 for a short word) that
+        quotes.index.spelling.closest picks."""
         if not self.exists():
             return None
         changed = False
@@ -258,17 +311,18 @@ class SphinxBackend(Backend):
             nonlocal changed
             word = m.group(0)
             lower = word.lower()
-            if ":" in word or word in OPERATORS or len(word) < SPELL_MIN_CHARS or self._indexed(lower):
+            if (":" in word or word in OPERATORS or len(word) < SPELL_MIN_CHARS or not analyze("text", lower)
+                    or self._indexed(lower)):
                 return word
             edits = SPELL_MAX_EDITS if len(lower) >= SPELL_TWO_EDITS_CHARS else 1
-            for field in ("words", "speaker"):
-                near = self._expand(tree.Fuzzy(field, lower, edits, FUZZY_PREFIX))
-                if near:
-                    changed = True
-                    return max(near, key=lambda w: (self._occurrences(field, w), w))
-            return word
+            best = closest(lower, [(w, self._documents(field, w)) for field in ("words", "speaker")
+                                   for w in self._expand(tree.Fuzzy(field, lower, edits, FUZZY_PREFIX))])
+            if best is None:
+                return word
+            changed = True
+            return best
 
-        corrected = PLAIN_WORD.sub(correct, text)
+        corrected = PLAIN_WORD.sub(correct, as_query(text))
         return corrected if changed else None
 
     def _indexed(self, word: str) -> bool:
@@ -277,11 +331,10 @@ class SphinxBackend(Backend):
         expression = " | ".join(f"(@{field} {ql.token(w)})" for field, w in terms)
         return bool(self._run(f"SELECT id FROM {self.name} WHERE MATCH({ql.escape_match(expression)}) LIMIT 1"))
 
-    def _occurrences(self, field: str, word: str) -> int:
-        """How many times a word occurs in a field over every document (whoosh's term frequency)."""
-        rows = self._walk(self.name, "WEIGHT() AS n", f"AND MATCH({ql.escape_match(f'@{field} {ql.token(word)}')})",
-                          ", ranker=expr('sum(hit_count)')")
-        return sum(int(n) for _, n in rows)
+    def _documents(self, field: str, word: str) -> int:
+        """How many documents hold a word in a field (whoosh's document frequency)."""
+        self._run(f"SELECT id FROM {self.name} WHERE MATCH({ql.escape_match(f'@{field} {ql.token(word)}')}) LIMIT 1")
+        return int(dict(self._run("SHOW META"))["total_found"])
 
     # -- queries -----------------------------------------------------------------------------------------
 
@@ -303,6 +356,18 @@ class SphinxBackend(Backend):
             if filters.kind:
                 where.append(f"kinda = {ql.quoted(filters.kind)}")
         return " AND ".join(where)
+
+    def _check_expansions(self, node: tree.Node) -> None:
+        """QuerySyntaxError, as Whoosh's, for a fuzzy word or a pattern that stands for more than MAX_EXPANSION
+        indexed words of a field (of VOCAB_FIELDS: the others' words are not listed, and not counted)."""
+        if not self.exists():
+            return
+        for leaf in tree.leaves(node):
+            if isinstance(leaf, tree.Fuzzy | tree.Prefix | tree.Wildcard) and leaf.field in VOCAB_FIELDS:
+                text = (leaf.word if isinstance(leaf, tree.Fuzzy) else
+                        leaf.prefix if isinstance(leaf, tree.Prefix) else leaf.pattern)
+                check_expansion(len(self._expand(leaf)), text, prefix=isinstance(leaf, tree.Prefix),
+                                maxdist=leaf.maxdist if isinstance(leaf, tree.Fuzzy) else None)
 
     def _years(self) -> tuple[int, int]:
         """The first and last year of the dates the index holds (a date range's open end stops there)."""
@@ -340,7 +405,12 @@ class SphinxBackend(Backend):
             kept = [w for w in words if w.startswith(head) and ql.within(w, node.word, node.maxdist)]
         else:
             kept = [w for w in words if ql._fits(node, w)]
-        return sorted(kept)[:MAX_EXPANSIONS]
+        return sorted(kept)
+
+
+def _counted(found: int, exact_total: bool) -> tuple[int, bool]:
+    """A total by the rule of quotes.index: exact up to EXACT_TOTAL_UP_TO quotations, or when asked."""
+    return (found, True) if exact_total or found <= EXACT_TOTAL_UP_TO else (EXACT_TOTAL_UP_TO, False)
 
 
 def _plain(token: str) -> str:

@@ -3,9 +3,9 @@
 The query language is what whoosh's parser reads, with this package's rules (parsing.parse), and a word
 matches when its analysed form does (schema's analyzers: stems for the quoted words, lowercased words for
 names). A second backend that asks this module for both finds the same documents as Whoosh does without
-importing whoosh itself: `query_tree` gives a parsed query as quotes.index.tree nodes, `analyze` the
-terms a field's text is indexed as (in order, stop words left out as Whoosh leaves them out), and
-`snippet` marks a hit's matched words as a Whoosh hit's are marked.
+importing whoosh itself: `query_tree` gives a parsed query as quotes.index.tree nodes (`query_parts`
+with the parts a search falls back on), `analyze` the terms a field's text is indexed as (in order, stop
+words left out as Whoosh leaves them out), and `snippet` marks a hit's matched words as a Whoosh hit's are marked.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from whoosh import query
 from quotes.index import tree
 from quotes.index.records import QuerySyntaxError, date_bound, day
 from quotes.index.whoosh import schema as fields
-from quotes.index.whoosh.parsing import parse
+from quotes.index.whoosh.parsing import clauses, parse
 from quotes.index.whoosh.snippets import snippet as _snippet
 from quotes.index.whoosh.suggestions import _PLAIN_WORD
 
-__all__ = ["PLAIN_WORD", "analyze", "query_tree", "snippet"]
+__all__ = ["PLAIN_WORD", "analyze", "query_tree", "query_parts", "snippet"]
 
 # A word of a query that "did you mean" may correct (see suggestions.suggest), matched as Whoosh matches it.
 PLAIN_WORD = _PLAIN_WORD
@@ -45,6 +45,13 @@ def analyze(field: str, text: str) -> list[str]:
 def query_tree(text: str) -> tree.Node:
     """A query string as tree nodes (QuerySyntaxError where it cannot be read): see quotes.index.tree."""
     return _node(parse(text))
+
+
+def query_parts(text: str) -> tuple[tree.Node, tuple[tree.Node, ...]]:
+    """A query as tree nodes and its required parts (parsing.clauses): what a search falls back on, the
+    quotations holding most of them, where none holds them all (none for a query with NOT)."""
+    q = parse(text)
+    return _node(q), tuple(_node(part) for part in clauses(q))
 
 
 def snippet(text: str, matched: Iterable[tuple[str, str]]) -> str:

@@ -18,13 +18,14 @@ from quotes.index.records import (
     SEARCH_FIELDS,
     QuerySyntaxError,
     as_query,
+    check_expansion,
     check_syntax,
     date_bound,
     day,
+    exact_keys,
 )
 from quotes.index.whoosh import schema as fields
 from quotes.index.whoosh.reading import Opened
-from quotes.store import text_key
 
 
 def parse(text: str, schema_: Schema | None = None) -> query.Query:
@@ -93,15 +94,11 @@ def clauses(q: query.Query) -> list[query.Query]:
     return list(q.subqueries)
 
 
-# A quotation inside pasted text: between double quotation marks, curly or straight.
-_QUOTED = re.compile(r'“([^”]+)”|"([^"]+)"')
-
-
 def exact(text: str) -> query.Query | None:
-    """The quotations whose words are the query's, or those of a quotation inside it (as a page prints it:
-    “…,” she said): case, accents and punctuation aside (store.text_key). None where no words."""
-    keys = {text_key(text), *(text_key(a or b) for a, b in _QUOTED.findall(text))} - {""}
-    return query.Or([query.Term("text_key", k) for k in sorted(keys)]) if keys else None
+    """The quotations whose words are the query's, or those of a quotation inside it (records.exact_keys):
+    case, accents and punctuation aside. None where no words."""
+    keys = exact_keys(text)
+    return query.Or([query.Term("text_key", k) for k in keys]) if keys else None
 
 
 # A bare `prefix*`, `wild?card` or `fuzzy~2` (no field): matched against the unstemmed words, since the
@@ -157,11 +154,9 @@ def expand_fuzzy(q: query.Query, opened: Opened) -> query.Query:
 
 
 def _within_cap(part: query.Query, words: int) -> None:
-    if words > MAX_EXPANSION:
-        shown = f"{part.text}~{part.maxdist}" if isinstance(part, query.FuzzyTerm) else str(part.text)
-        shown += "*" if isinstance(part, query.Prefix) else ""
-        raise QuerySyntaxError(f"{shown!r} stands for more than {MAX_EXPANSION} indexed words "
-                               "(quotes.index.records.MAX_EXPANSION): give more of its letters")
+    fuzzy = isinstance(part, query.FuzzyTerm)
+    check_expansion(words, str(part.text), maxdist=part.maxdist if fuzzy else None,
+                    prefix=isinstance(part, query.Prefix))
 
 
 def is_everything(q: query.Query) -> bool:

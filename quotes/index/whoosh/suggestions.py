@@ -13,6 +13,7 @@ from quotes.index.records import (
     SPELL_TWO_EDITS_CHARS,
     as_query,
 )
+from quotes.index.spelling import closest
 from quotes.index.whoosh.reading import open_index, reads_index
 from quotes.index.whoosh.schema import TEXT_ANALYZER
 
@@ -40,28 +41,15 @@ def suggest(index_dir: Path, text: str) -> str | None:
                 or ("speaker", lower) in reader or any(("text", stem) in reader for stem in stems)):
             return word
         edits = SPELL_MAX_EDITS if len(lower) >= SPELL_TWO_EDITS_CHARS else 1
-        close = [(edit_distance(lower, w), -reader.doc_frequency(field, w), w) for field in ("words", "speaker")
-                 for w in opened.terms_within(field, lower, edits, prefix=FUZZY_PREFIX)]
-        if not close:
+        best = closest(lower, [(w, reader.doc_frequency(field, w)) for field in ("words", "speaker")
+                               for w in opened.terms_within(field, lower, edits, prefix=FUZZY_PREFIX)])
+        if best is None:
             return word
         changed = True
-        return min(close)[2]
+        return best
 
     corrected = _PLAIN_WORD.sub(correct, as_query(text))
     return corrected if changed else None
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Edits (a letter inserted, deleted, changed, or two next to each other swapped) from `a` to `b`:
-    the distance whoosh's automaton finds words within, which it does not tell."""
-    previous, current = None, list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        before, previous, current = previous, current, [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if before is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], before[j - 2] + 1)
-    return current[len(b)]
 
 
 # A word of a query that can be spelt wrong: letters, not a field name (`speaker:`), a field's value, a
