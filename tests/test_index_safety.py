@@ -275,7 +275,8 @@ WORDY = [{"id": f"w{i}", "text": f'"The {w} is ready," Mayor Jane Roe said.'}
 
 @pytest.fixture
 def wordy(tmp_path, monkeypatch) -> Path:
-    monkeypatch.setattr("quotes.index.whoosh.parsing.MAX_EXPANSION", 3)
+    for where in ("quotes.index.records", "quotes.index.whoosh.parsing"):  # the bound, and how far it counts
+        monkeypatch.setattr(f"{where}.MAX_EXPANSION", 3)
     corpus = tmp_path / "w.jsonl"
     corpus.write_text("\n".join(json.dumps(a) for a in WORDY) + "\n")
     ix = tmp_path / "ix"
