@@ -1,13 +1,45 @@
 """Did you mean, as every backend picks: of the indexed words near a misspelt one, which replaces it.
 
-A backend finds the candidates (indexed words within SPELL_MAX_EDITS of the word, keeping its first
-FUZZY_PREFIX letters, with how many documents hold each); `closest` chooses among them. Nothing here
-imports a search engine.
+`respell` walks a query's words; a backend tells it which words it knows and finds the candidates of
+the others (indexed words within SPELL_MAX_EDITS of the word, keeping its first FUZZY_PREFIX letters, with
+how many documents hold each); `closest` chooses among them. Nothing here imports a search engine.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+
+from quotes.index.records import OPERATORS, SPELL_MAX_EDITS, SPELL_MIN_CHARS, SPELL_TWO_EDITS_CHARS, as_query
+
+# A word of a query that can be spelt wrong: letters, not a field name (`speaker:`), a field's value, a
+# prefix (`stock*`) or a fuzzy term (`stok~`). A field's phrase is matched whole, to be left alone.
+PLAIN_WORD = re.compile(r'\w+:"[^"]*"|(?<![\w:*~\[-])[^\W\d_]+(?![\w:*~])')
+
+
+def respell(text: str, known: Callable[[str], bool],
+            candidates: Callable[[str, int], Iterable[tuple[str, int]]]) -> str | None:
+    """The query with each word it does not know replaced by the closest candidate; None when every word
+    is known or nothing close is. `known(word)` (lower case): the word is indexed, or is no word to
+    correct (a stop word). `candidates(word, edits)`: (indexed word, documents holding it) within `edits`.
+    Operators, field names and values, prefixes (`word*`), fuzzy terms (`word~`) and words shorter than
+    SPELL_MIN_CHARS are left as they are."""
+    changed = False
+
+    def correct(m: re.Match[str]) -> str:
+        nonlocal changed
+        word = m.group(0)
+        lower = word.lower()
+        if ":" in word or word in OPERATORS or len(word) < SPELL_MIN_CHARS or known(lower):
+            return word
+        best = closest(lower, candidates(lower, SPELL_MAX_EDITS if len(lower) >= SPELL_TWO_EDITS_CHARS else 1))
+        if best is None:
+            return word
+        changed = True
+        return best
+
+    corrected = PLAIN_WORD.sub(correct, as_query(text))
+    return corrected if changed else None
 
 
 def closest(word: str, candidates: Iterable[tuple[str, int]]) -> str | None:

@@ -17,7 +17,6 @@ EXACT_TOTAL_UP_TO quotations. The client is PyMySQL, the `quotes[server]` extra.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -32,21 +31,16 @@ from quotes.index import Backend, tree
 from quotes.index.records import (
     EXACT_TOTAL_UP_TO,
     FUZZY_PREFIX,
-    OPERATORS,
     SORTS,
-    SPELL_MAX_EDITS,
-    SPELL_MIN_CHARS,
-    SPELL_TWO_EDITS_CHARS,
     Filters,
     IndexHit,
     IndexPage,
-    as_query,
     check_expansion,
     exact_keys,
 )
-from quotes.index.spelling import closest
+from quotes.index.spelling import respell
 from quotes.index.sphinx import sphinxql as ql
-from quotes.index.whoosh.language import PLAIN_WORD, analyze, query_parts, query_tree, snippet
+from quotes.index.whoosh.language import analyze, query_parts, query_tree, snippet
 from quotes.model import QuotesError
 from quotes.store import ArticleQuote, Catalog
 
@@ -302,28 +296,17 @@ class SphinxBackend(Backend):
     def suggest(self, text: str) -> str | None:
         """As the Whoosh backend suggests (quotes.index.whoosh.suggestions): each word no quotation or name
         holds, replaced by the indexed word within SPELL_MAX_EDITS (1 for a short word) that
-        quotes.index.spelling.closest picks."""
+        quotes.index.spelling.respell picks."""
         if not self.exists():
             return None
-        changed = False
+        def known(word: str) -> bool:  # a stop word (no stem), or a word some quotation or name holds
+            return not analyze("text", word) or self._indexed(word)
 
-        def correct(m: re.Match[str]) -> str:
-            nonlocal changed
-            word = m.group(0)
-            lower = word.lower()
-            if (":" in word or word in OPERATORS or len(word) < SPELL_MIN_CHARS or not analyze("text", lower)
-                    or self._indexed(lower)):
-                return word
-            edits = SPELL_MAX_EDITS if len(lower) >= SPELL_TWO_EDITS_CHARS else 1
-            best = closest(lower, [(w, self._documents(field, w)) for field in ("words", "speaker")
-                                   for w in self._expand(tree.Fuzzy(field, lower, edits, FUZZY_PREFIX))])
-            if best is None:
-                return word
-            changed = True
-            return best
+        def candidates(word: str, edits: int) -> list[tuple[str, int]]:
+            return [(w, self._documents(field, w)) for field in ("words", "speaker")
+                    for w in self._expand(tree.Fuzzy(field, word, edits, FUZZY_PREFIX))]
 
-        corrected = PLAIN_WORD.sub(correct, as_query(text))
-        return corrected if changed else None
+        return respell(text, known, candidates)
 
     def _indexed(self, word: str) -> bool:
         """Whether a word is among the quoted words or names, or its stem among the quoted words' stems."""

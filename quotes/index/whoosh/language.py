@@ -21,13 +21,8 @@ from quotes.index.records import QuerySyntaxError, date_bound, day
 from quotes.index.whoosh import schema as fields
 from quotes.index.whoosh.parsing import clauses, parse
 from quotes.index.whoosh.snippets import snippet as _snippet
-from quotes.index.whoosh.suggestions import _PLAIN_WORD
 
-__all__ = ["PLAIN_WORD", "analyze", "query_tree", "query_parts", "snippet"]
-
-# A word of a query that "did you mean" may correct (see suggestions.suggest), matched as Whoosh matches it.
-PLAIN_WORD = _PLAIN_WORD
-
+__all__ = ["analyze", "query_tree", "query_parts", "snippet"]
 
 @cache
 def _analyzer(field: str) -> Any:

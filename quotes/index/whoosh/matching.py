@@ -13,6 +13,7 @@ from quotes.index.whoosh.internals import PhraseAt, posting_ids
 from quotes.index.whoosh.parsing import expand_fuzzy, parse
 from quotes.index.whoosh.reading import Opened
 from quotes.index.whoosh.schema import PAIR_FIELDS
+from quotes.index.whoosh.scoring import among
 
 
 def prepared(opened: Opened, text: str) -> query.Query:
@@ -43,7 +44,7 @@ def docs_among(searcher: Any, q: query.Query, docs: list[int]) -> list[int]:
     for sub, offset in searcher.leaf_searchers():
         here = [d - offset for d in docs if offset <= d < offset + sub.doc_count_all()]
         if here:
-            found.extend(sorted(d + offset for d in _among(q.matcher(sub, context), here)))
+            found.extend(sorted(d + offset for d in among(q.matcher(sub, context), here, score=False)))
     return found
 
 
@@ -94,7 +95,7 @@ def _intersection(searcher: Any, parts: list[query.Query]) -> set[int]:
         elif len(docs) * SKEW < size[0]:
             while type(sub) is query.ConstantScoreQuery:  # (whose matcher would list every document first)
                 sub = sub.child
-            docs = _among(sub.matcher(searcher, searcher.boolean_context()), sorted(docs))
+            docs = set(among(sub.matcher(searcher, searcher.boolean_context()), sorted(docs), score=False))
         else:
             docs &= _leaf_docs(searcher, sub)
         if not docs:
@@ -112,21 +113,6 @@ def _estimate(q: query.Query, reader: Any) -> int:
         return int(q.estimate_size(reader))
     except Exception:  # a query whoosh cannot estimate: walked last
         return 2**62
-
-
-def _among(m: Any, docs: list[int]) -> set[int]:
-    """The documents of `docs` (sorted) that a matcher matches, moved to each in turn."""
-    found = set()
-    for d in docs:
-        if not m.is_active():
-            break
-        if m.id() < d:
-            m.skip_to(d)
-            if not m.is_active():
-                break
-        if m.id() == d:
-            found.add(d)
-    return found
 
 
 def paired(q: query.Query) -> query.Query:

@@ -60,11 +60,11 @@ def _scores(searcher: Any, m: Any) -> Scores:
         return _walked(m)
     if kind is matching.AndNotMatcher:
         a = _scores(searcher, m.a)
-        excluded = _among(m.b, sorted(a), score=False)
+        excluded = among(m.b, sorted(a), score=False)
         return {d: s for d, s in a.items() if d not in excluded}
     if kind is matching.AndMaybeMatcher:
         a = _scores(searcher, m.a)
-        b = _among(m.b, sorted(a))
+        b = among(m.b, sorted(a))
         return {d: (s + b[d] if d in b else s) for d, s in a.items()}
     field = leaf_field(m)
     lengths = held_lengths(searcher.reader(), field) if field else None
@@ -89,7 +89,7 @@ def _bm25_parts(scorer: BM25FScorer) -> tuple[float, list[float]]:
     return scorer.idf, part
 
 
-def _among(m: Any, docs: list[int], *, score: bool = True) -> Scores:
+def among(m: Any, docs: list[int], *, score: bool = True) -> Scores:
     """The scores (or 0.0, not `score`) of the documents of `docs` (sorted) that a matcher matches, moved
     to each in turn: blocks that hold none of them are skipped unread."""
     found: Scores = {}
