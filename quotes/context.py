@@ -370,16 +370,22 @@ class ArticleContext:
     def _subject_offsets(self) -> set[int]:
         """Offsets of the names that are the subject of a reporting verb anywhere in the article.
 
-        Only the words just before each verb are tokenized (a subject with its appositive fits in
-        SUBJECT_WINDOW characters): most sentences of an article are never looked at again.
+        The subject is looked for in the words just before each verb (a subject with its appositive fits
+        in SUBJECT_WINDOW characters), taken from the sentence's tokens, which the rules read again.
         """
         found = set()
-        for sentence in self.sentences:
-            for offset in _verb_offsets(sentence.text.lower()):
+        for n, sentence in enumerate(self.sentences):
+            offsets = _verb_offsets(sentence.text.lower())
+            if not offsets:
+                continue
+            words = self.sentence_tokens(n)
+            for offset in offsets:
                 at = sentence.start + offset
-                toks = tokenize(self.text, max(sentence.start, at - SUBJECT_WINDOW), at)
-                if len(toks) > 1 and toks[0].start > sentence.start:
-                    toks = toks[1:]  # the window may cut a word in two
+                window = max(sentence.start, at - SUBJECT_WINDOW)
+                first = bisect_left(words, window, key=_token_start)
+                toks = words[first : bisect_left(words, at, key=_token_start)]
+                if len(toks) > 1 and window > sentence.start and (first == 0 or words[first - 1].end <= window):
+                    toks = toks[1:]  # the window's first word, which it may have cut in two
                 span = np_before(toks, len(toks) - 1, 0) if toks else None
                 if span is not None:
                     k = span[0] + (toks[span[0]].low == "the")
