@@ -53,7 +53,7 @@ from quotes.phrases import (
 )
 from quotes.quotations import paragraph_starts, stripped_end
 
-# A byte table that keeps the letters a-z and makes every other byte a space (see `_verb_offsets`).
+# A byte table that keeps the letters a-z and makes every other byte a space (see `_verb_runs`).
 _LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
 _VERB_BYTES = frozenset(verb.encode("ascii") for verb in REPORTING_VERBS)
 # A possessive inside a speaker's phrase: what follows it is the speaker ("CNBC's Becky Quick").
@@ -169,21 +169,15 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     return [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
 
 
-def _verb_offsets(lowered: str) -> list[int]:
-    """Offsets of the reporting verbs in a lower-cased sentence, but not at its very start: the runs of
-    letters a-z that are reporting verbs.
-
-    A sentence has some twenty words and at most a few reporting verbs, and this runs on every sentence,
-    so all of it is done by C code: the sentence as ASCII bytes, one a character ("replace" makes any
-    other character a "?"), with every byte but a-z made a space, splits into exactly its runs of
-    letters; a set intersection finds which verbs it holds, and `bytes.find` locates only those. (A
-    regex `[a-z]+` over the text and a set lookup per word cost about twice as much.)
-    """
-    return _verb_runs(lowered.encode("ascii", "replace"))
-
-
 def _verb_runs(lowered: bytes) -> list[int]:
-    """`_verb_offsets` of ASCII bytes, lower-cased."""
+    """Offsets of the reporting verbs in a text as ASCII bytes (one a character), lower-cased, but not at
+    its very start: the runs of letters a-z that are reporting verbs.
+
+    This runs on every article, so all of it is done by C code: with every byte but a-z made a space,
+    the text splits into exactly its runs of letters; a set intersection finds which verbs it holds, and
+    `bytes.find` locates only those. (A regex `[a-z]+` over the text and a set lookup per word cost about
+    twice as much.)
+    """
     letters = lowered.translate(_LETTERS_ONLY)
     found = []
     for verb in _VERB_BYTES.intersection(letters.split()):
@@ -374,13 +368,11 @@ class ArticleContext:
         in SUBJECT_WINDOW characters), taken from the sentence's tokens, which the rules read again.
         """
         found = set()
-        for n, sentence in enumerate(self.sentences):
-            offsets = _verb_offsets(sentence.text.lower())
-            if not offsets:
-                continue
-            words = self.sentence_tokens(n)
-            for offset in offsets:
-                at = sentence.start + offset
+        for at in self.verb_starts() if self.sentences else ():
+            n = self.sentence_index(at)
+            sentence = self.sentences[n]
+            if sentence.start < at < sentence.end:  # a verb opening its sentence has no subject before it
+                words = self.sentence_tokens(n)
                 window = max(sentence.start, at - SUBJECT_WINDOW)
                 first = bisect_left(words, window, key=_token_start)
                 toks = words[first : bisect_left(words, at, key=_token_start)]
@@ -472,14 +464,19 @@ class ArticleContext:
                 if (n := cue_length(window, i, verbs)) and not self.quoted(window[i].start)]
         return toks, cut, chain(last, map(cues.__getitem__, range(bisect_left(cues, (edge,)) - 1, -1, -1)))
 
-    def may_report(self, start: int, end: int) -> bool:
-        """Whether text[start:end] may hold a reporting verb: False proves that none of its tokens is one."""
+    def verb_starts(self) -> list[int]:
+        """The offsets of the reporting verbs of the text, in order, found once for the article."""
         if self._verb_starts is None:
             # every token whose lower case is a verb: its letters are ASCII, or the Kelvin sign (lower case "k")
             ascii_text = self.text.replace("\u212a", "k").encode("ascii", "replace").lower()
             self._verb_starts = _verb_runs(ascii_text)
-        i = bisect_left(self._verb_starts, start)
-        return i < len(self._verb_starts) and self._verb_starts[i] < end
+        return self._verb_starts
+
+    def may_report(self, start: int, end: int) -> bool:
+        """Whether text[start:end] may hold a reporting verb: False proves that none of its tokens is one."""
+        starts = self.verb_starts()
+        i = bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
 
     def line_end(self, offset: int) -> int:
         """`text.find("\n", offset)`: the offset of the line break ending the line at `offset`, or -1."""
