@@ -52,6 +52,7 @@ from quotes.phrases import (
     tokenize,
 )
 from quotes.quotations import paragraph_starts, stripped_end
+from quotes.sentences import common_word
 
 # A byte table that keeps the letters a-z and makes every other byte a space (see `_verb_runs`).
 _LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
@@ -215,15 +216,15 @@ class ArticleContext:
     def _find_people(self) -> None:
         raw = name_runs(self.text)
         opening = [self._opens_sentence(start) for start, _ in raw]
+        # words written with a capital inside a sentence somewhere: proper nouns, not just first words
+        inside = (run for (_, run), opens in zip(raw, opening, strict=True) if not opens)
+        self.proper = {w.lower() for run in inside for w in run.split()}
         runs = [self._name_of_run(start, run, opens) for (start, run), opens in zip(raw, opening, strict=True)]
         # introductions first: a run with a title or a known given name is a person's full name, any
         # other name of two words or more likely one
         for run in dict.fromkeys(run for _, run in runs):  # each name once, in the order met
             self.people.introduce(run)
         self.people.settle()
-        # words written with a capital inside a sentence somewhere: proper nouns, not just first words
-        inside = (run for (_, run), opens in zip(raw, opening, strict=True) if not opens)
-        self.proper = {w.lower() for run in inside for w in run.split()}
         subject_at = self._subject_offsets()
         found: list[tuple[int, int, Person, bool]] = []
         known: dict[str, Person | None] = {}  # run -> person, asked once per name (until one is added)
@@ -283,6 +284,8 @@ class ArticleContext:
         if opens and first not in MALE_NAMES and first not in FEMALE_NAMES and (
             (first.endswith(("ing", "ly")) and len(first) > 4)
             or self.written_lower(first)
+            # "Although Rubio", not "Ban Ki-moon" (capitalised inside a sentence too) nor "Prince Harry"
+            or (common_word(first) and first not in self.proper and first not in TITLES)
         ):
             drop = 1
         elif len(words) >= 3 and self.text[max(0, start - 4) : start] == " of ":

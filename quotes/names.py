@@ -314,7 +314,7 @@ class People:
         name = strip_titles(run)
         if not name or uncontracted(name.lower()) in NOT_NAMES or name.count(" ") >= MAX_NAME_WORDS:
             return None
-        known = self.lookup(name)
+        known = self.lookup(run)  # with its honorific: "Mr Anderson" is the man of that name
         person: Person | None
         words = name.split()
         # a known name that only adds words before this one ("Republican Donald Trump") is folded
@@ -382,10 +382,11 @@ class People:
                               or [p for p in candidates if p.gender is None] or candidates)
             # the word in the same place (a surname last: "Donald Trump", not "Trump Tower") first
             placed = [p for p in candidates if words_of(p.name)[at] == w]
-            # the fullest name; between equals, the one the article introduced last
+            # the fullest name; between equals, the one the article introduced first: its protagonist
+            # ("Cruz" is Ted Cruz in his story, though Heidi Cruz is named later)
             best = None
             for p in placed or candidates:
-                if best is None or len(words_of(p.name)) >= len(words_of(best.name)):
+                if best is None or len(words_of(p.name)) > len(words_of(best.name)):
                     best = p
             return best
         return None

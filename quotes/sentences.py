@@ -226,6 +226,17 @@ def _join_run_on_attributions(paragraph: str, spans: Iterator[tuple[int, int]]) 
     return joined
 
 
+# Punkt's case flags (nltk.tokenize.punkt's _ORTHO_*): a word seen in lower case, at a sentence's start,
+# in its middle or where unknown.
+_ORTHO_LOWER = (1 << 4) | (1 << 5) | (1 << 6)
+
+
+def common_word(word: str) -> bool:
+    """Whether the news the tables were made from writes a word in lower case ("although", "given",
+    "understated"; but also "bill" and "grant": a caller tells given names apart)."""
+    return bool(_tokenizer()._params.ortho_context.get(word.lower(), 0) & _ORTHO_LOWER)
+
+
 def prepare() -> None:
     """Load the Punkt tables now rather than on the first split (they take some 30 ms)."""
     _tokenizer()
