@@ -154,9 +154,11 @@ _CONTRACTION = re.compile(r"['’](?:s|ve|ll|d|m|re)$")
 # White space inside a name: at most one line break (a name never runs across a blank line into the next
 # paragraph: "… Pick For VP" ¶ "Donald Trump spoke").
 _GAP = r"(?:[^\S\n]+\n?|\n)[^\S\n]*"
-NAME_RUN = re.compile(
-    rf"{_NAME_TOKEN}(?:{_GAP}(?:(?:de|da|del|della|des|van|von|der|den|bin|al|la|le|di|du|dos|ibn){_GAP})?{_NAME_TOKEN})*"
-)
+# Lower-case words inside a name, one or two of them between its capitalised words ("Bill de Blasio",
+# "Ursula von der Leyen", "Mohammed bin Salman").
+NAME_PARTICLES = frozenset("de da del della des van von der den bin al la le di du dos ibn".split())
+_PARTICLE = "(?:" + "|".join(sorted(NAME_PARTICLES)) + ")"
+NAME_RUN = re.compile(rf"{_NAME_TOKEN}(?:{_GAP}(?:{_PARTICLE}{_GAP}){{0,2}}{_NAME_TOKEN})*")
 
 
 def name_runs(text: str) -> list[tuple[int, str]]:

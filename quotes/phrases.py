@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import chain
 from typing import NamedTuple
 
-from quotes.names import NOT_NAMES, TITLES, is_person_noun, uncontracted
+from quotes.names import NAME_PARTICLES, NOT_NAMES, TITLES, is_person_noun, uncontracted
 
 # Reporting verbs in the forms news copy uses them. Forms that are as often nouns ("reports", "claims",
 # "notes", "answers") are left out: a noun taken for a cue turns its neighbours into a false speaker.
@@ -162,6 +162,24 @@ def is_name_word(t: Token) -> bool:
     return t.cap and t.low not in NOT_NAMES and t.low not in INTRODUCERS
 
 
+def particles_at(toks: Sequence[Token], k: int, hi: int) -> int:
+    """How many of the tokens from toks[k] are the lower-case words inside a name, one or two of them
+    before a capitalised word ("de" of "Bill de Blasio", "von der" of "Ursula von der Leyen"); 0 if none."""
+    n = 0
+    while n < 2 and k + n < hi and toks[k + n].low in NAME_PARTICLES and not toks[k + n].cap:
+        n += 1
+    return n if n and k + n < hi and toks[k + n].cap and toks[k + n].low not in NOT_NAMES else 0
+
+
+def _particles_before(toks: Sequence[Token], k: int, lo: int) -> int:
+    """How many tokens right before toks[k] (a capitalised word) are the lower-case words inside a name
+    after a capitalised word ("Bill de" before "Blasio"); 0 if none."""
+    n = 0
+    while n < 2 and k - n - 1 >= lo and toks[k - n - 1].low in NAME_PARTICLES and not toks[k - n - 1].cap:
+        n += 1
+    return n if n and k - n - 1 >= lo and is_name_word(toks[k - n - 1]) else 0
+
+
 def cue_length(toks: Sequence[Token], i: int, verbs: frozenset[str] = REPORTING_VERBS) -> int:
     """Length in tokens of the cue starting at toks[i] (0 when there is none)."""
     low = toks[i].low
@@ -192,6 +210,8 @@ def name_start(toks: Sequence[Token], j: int, lo: int) -> int:
         prev = toks[k - 1]
         if prev.cap and prev.low not in NOT_NAMES:
             k -= 1
+        elif particles := _particles_before(toks, k, lo):
+            k -= particles  # "Bill de Blasio"
         elif prev.text == "." and k - 2 >= lo and (toks[k - 2].low in TITLES or len(toks[k - 2].text) == 1):
             k -= 2  # "Sen. Ted Cruz", "George H. W. Bush"
         else:
@@ -335,6 +355,9 @@ def np_after(toks: Sequence[Token], i: int, hi: int) -> tuple[int, int] | None:
         if not tk.text[:1].isalnum() or tk.low in _NAME_ENDERS:
             break
         if t.cap and not tk.cap:
+            if particles := particles_at(toks, k, hi):
+                k += particles  # "said Mayor Bill de Blasio"
+                continue
             break  # the name has ended: "said Altman during a fireside chat"
         k += 1
     if t.low in DETERMINERS and k == i + 1:
@@ -393,7 +416,10 @@ def _clause_subject(toks: Sequence[Token], start: int, before: int) -> tuple[int
     if t.bare in SUBJECT_PRONOUNS:
         return (start, start + 1)
     k = start + (1 if t.low in DETERMINERS else 0)
-    while k < before and (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES:
+    while k < before and (
+        (toks[k].cap or toks[k].text == ".") and toks[k].low not in NOT_NAMES
+        or (k > start and toks[k - 1].cap and particles_at(toks, k, before))  # "Bill de Blasio"
+    ):
         k += 1
     if k > start and toks[k - 1].low.endswith(("’s", "'s")):
         # a possessive opens a description, and a name set beside it is the subject: "Bolger’s

@@ -328,3 +328,20 @@ def test_a_name_recorded_with_an_honorific_gives_its_sex_to_the_namesake_of_that
 ])
 def test_a_common_word_opening_a_sentence_is_no_part_of_a_name(text, speaker):
     assert speakers(text)[-1] == speaker
+
+
+@pytest.mark.parametrize(("text", "mention", "speaker"), [
+    # the lower-case words inside a name keep the name whole, whichever rule finds it
+    ('New York City Mayor Bill de Blasio indicated that "temporary burials" might be needed.',
+     "New York City Mayor Bill de Blasio", "Bill de Blasio"),
+    ('"We are ready," said Mayor Bill de Blasio.', "Mayor Bill de Blasio", "Bill de Blasio"),
+    ('Bill de Blasio said: "We are ready."', "Bill de Blasio", "Bill de Blasio"),
+    ('Ursula von der Leyen said "ready" was the word.', "Ursula von der Leyen", "Ursula von der Leyen"),
+    ('Crown Prince Mohammed bin Salman told reporters: "We are ready."',
+     "Crown Prince Mohammed bin Salman", "Mohammed bin Salman"),
+    # negatives: a particle after no name, or before no name, is no part of one
+    ('"Ready," said Blasio de facto.', "Blasio", "Blasio"),
+])
+def test_the_lower_case_words_inside_a_name(text, mention, speaker):
+    q = quotes.extract(text)[-1]
+    assert (q.speaker_mention, q.speaker) == (mention, speaker)
