@@ -130,7 +130,12 @@ class NewsTokenizer(PunktSentenceTokenizer):
     def text_contains_sentbreak(self, text: str) -> bool:
         """Whether a token of `text` other than the last ends a sentence: NLTK's method, run for every
         candidate break, without its chain of three generators."""
-        tokens = list(self._tokenize_words(text))
+        if "\n" in text:
+            tokens = list(self._tokenize_words(text))
+        else:  # `_tokenize_words` of one line, without its generator and keyword arguments
+            tokens = list(map(NewsToken, self._lang_vars.word_tokenize(text)))
+            if tokens:
+                tokens[0].parastart, tokens[0].linestart = False, True
         for token in tokens:
             self._first_pass_annotation(token)
         for i in range(len(tokens) - 1):  # a break after the last token is no break inside `text`
