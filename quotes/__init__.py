@@ -7,11 +7,17 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from quotes.model import Article, Quote, QuotesError
+# The `quotes` command (and `python -m quotes`): see below, and the cyclic garbage collector in quotes.cli.
+_COMMAND = Path(sys.argv[0]).name in {"quotes", "quotes.exe", "-m"} if sys.argv else False
+if _COMMAND:
+    gc.disable()  # while the command's modules load: quotes.cli.main turns it back on (#10)
+
+from quotes.model import Article, Quote, QuotesError  # noqa: E402
 
 __all__ = ["Article", "Quote", "QuotesError", "extract"]
 __version__ = "0.1.0"
@@ -20,7 +26,6 @@ __version__ = "0.1.0"
 # extraction pipeline (and NLTK) here, so that its first `quotes.extract` call is as fast as the rest;
 # the `quotes` command (and `python -m quotes`) loads it only when a command splits sentences, so that
 # `quotes search` answers in a fraction of a second.
-_COMMAND = Path(sys.argv[0]).name in {"quotes", "quotes.exe", "-m"} if sys.argv else False
 
 if TYPE_CHECKING or not _COMMAND:
     from quotes.pipeline import extract

@@ -71,6 +71,40 @@ def test_shell_completion_is_offered():
     assert shown.returncode == 0 and "complete" in shown.stdout
 
 
+@pytest.mark.parametrize(("args", "asked"), [
+    (["search", "x", "--json"], "search"), (["-v", "--backend", "whoosh:", "search"], "search"),
+    (["--verbose", "--backend=whoosh:", "stats"], "stats"), (["--backend", "search"], None), ([], None),
+    (["--help"], None), (["-h", "search"], None), (["--version", "search"], None), (["serch", "x"], None),
+    (["--install-completion"], None), (["--verbos", "search"], None)])
+def test_the_command_a_process_runs_is_read_from_its_arguments(args, asked):
+    from quotes.cli import _command_asked_for
+
+    assert _command_asked_for(args) == asked
+
+
+def test_the_console_script_makes_only_the_command_it_runs(monkeypatch, ix, capsys):
+    """typer reads every command's signature to make it: `quotes search` makes only the search (#10)."""
+    import typer.main
+
+    from quotes import cli
+
+    made: list[str | None] = []
+    make = typer.main.get_command_from_info
+    monkeypatch.setattr(typer.main, "get_command_from_info",
+                        lambda command_info, **kw: made.append(command_info.name) or make(command_info, **kw))
+    every = list(app.registered_commands)
+    monkeypatch.setattr(sys, "argv", ["quotes", "search", "rigged", "-n", "1", "--index-dir", str(ix)])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert (ended.value.code, made, app.registered_commands) == (0, ["search"], every)
+    assert "quotation for 'rigged'" in capsys.readouterr().err
+    made.clear()
+    monkeypatch.setattr(sys, "argv", ["quotes", "--help"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert sorted(made) == sorted(c.name for c in every)
+
+
 def test_help_is_prose_wrapped_to_the_terminal():
     """A docstring's line breaks are not kept: at 200 columns a paragraph of the index help is one line."""
     wide = run("index", "--help", env={"COLUMNS": "200"}).stdout

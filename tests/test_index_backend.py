@@ -108,7 +108,7 @@ def test_quotations_the_index_lacks_are_counted_again_after_each_commit(tmp_path
 
 NOT_FOR_A_SEARCH = ("urllib.request", "http.client", "ssl", "email", "asyncio", "cached_property", "rich.table",
                     "rich.console", "quotes.indexer", "quotes.index.whoosh.writing", "nltk", "multiprocessing",
-                    "socket")
+                    "socket", "whoosh.lang.morph_en", "html", "queue")  # (the last three: #10's cold start)
 
 
 def test_a_piped_search_imports_no_network_tls_or_table_module(tmp_path):
@@ -133,6 +133,24 @@ def test_the_stand_ins_whoosh_was_imported_with_are_gone():
             "whoosh.compat.urlretrieve.__module__)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["urllib.request", "cached_property", "quotes.index.whoosh"]
+    code = ("import sys; sys.argv[0] = 'quotes'; import quotes.index.whoosh, whoosh.compat, whoosh.query.terms; "
+            "import html, queue, whoosh.lang.morph_en as m; "
+            "assert 'escape' in vars(html) and 'Empty' in vars(queue) and 'variations' in vars(m); "
+            "print(whoosh.query.terms.variations('rendering') == m.variations('rendering'), "
+            "whoosh.compat.queue.Empty is queue.Empty, whoosh.compat.htmlescape('<') == html.escape('<'))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "True", "True"]  # the real modules, and whoosh's names reach them
+
+
+def test_the_command_collects_garbage_once_its_modules_are_loaded():
+    """The collector is off while the `quotes` command imports its modules, on for the command (#10)."""
+    code = ("import sys; sys.argv = ['quotes', '--version']; import gc, quotes; off = not gc.isenabled(); "
+            "from quotes.cli import main\ntry: main()\nexcept SystemExit: pass\nprint(off, gc.isenabled())")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split()[-2:] == ["True", "True"]
+    library = subprocess.run([sys.executable, "-c", "import gc, quotes; print(gc.isenabled())"],
+                             capture_output=True, text=True, check=True)
+    assert library.stdout.split() == ["True"]  # a program importing the library keeps its collector
 
 
 @pytest.mark.parametrize(("options", "summary"), [

@@ -10,6 +10,7 @@ every use of whoosh's private parts, with the version it was written against.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 import types
 from collections.abc import Iterable
@@ -17,26 +18,27 @@ from typing import Any
 
 
 def _import_whoosh_without_network_modules() -> None:
-    """Import whoosh with stand-ins for two modules it imports, so that a search loads no network, TLS or
-    asyncio module (a third of whoosh's import time, paid by every `quotes search`).
+    """Import whoosh with stand-ins for modules it imports and a search never uses, so that a search loads
+    no network, TLS or asyncio module (a third of whoosh's import time, paid by every `quotes search`).
 
     whoosh.compat runs `from urllib.request import urlretrieve` (for downloads no part of quotes makes):
     urllib.request imports http.client, ssl and email; the stand-in's urlretrieve imports the real one
     if it is ever called. whoosh.reading decorates one method with the `cached_property` package, which
     imports asyncio (and ssl) for coroutines: the stand-in gives functools.cached_property, the same for
-    a plain method. Both stand-ins leave sys.modules as soon as whoosh is imported, so any other import
-    of these modules gets the real one.
+    a plain method. whoosh.query.terms takes `variations` from whoosh.lang.morph_en, which compiles a
+    hundred patterns (for the Variations query, which quotes never makes); whoosh.compat takes html's
+    `escape` (for whoosh's HTML highlighter, not ours) and `queue` (for its multiprocess writer): each
+    stand-in loads the real module when first used (#10). The stand-ins leave sys.modules as soon as
+    whoosh is imported, so any other import of these modules gets the real one.
     """
     if "whoosh.compat" in sys.modules:
         return
-
-    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
-        import importlib
-
-        return importlib.import_module("urllib.request").urlretrieve(*args, **kwargs)
-
-    stand_ins: dict[str, dict[str, Any]] = {"urllib.request": {"urlretrieve": urlretrieve},
-                                            "cached_property": {"cached_property": functools.cached_property}}
+    stand_ins: dict[str, dict[str, Any]] = {
+        "urllib.request": {"urlretrieve": _when_called("urllib.request", "urlretrieve")},
+        "cached_property": {"cached_property": functools.cached_property},
+        "whoosh.lang.morph_en": {"variations": _when_called("whoosh.lang.morph_en", "variations")},
+        "html": {"escape": _when_called("html", "escape")},
+        "queue": {"__getattr__": lambda name: getattr(importlib.import_module("queue"), name)}}
     placed = {}
     for name, attributes in stand_ins.items():
         if name not in sys.modules:
@@ -45,11 +47,22 @@ def _import_whoosh_without_network_modules() -> None:
             placed[name] = sys.modules[name] = module
     try:
         import whoosh.compat  # noqa: F401
+        import whoosh.query  # noqa: F401
         import whoosh.reading  # noqa: F401
     finally:
         for name, module in placed.items():
             if sys.modules.get(name) is module:
                 del sys.modules[name]
+
+
+def _when_called(module: str, name: str) -> Any:
+    """A function that imports `module` when first called, and calls its `name`."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
 
 
 _import_whoosh_without_network_modules()
