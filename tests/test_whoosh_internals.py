@@ -245,3 +245,21 @@ def test_a_block_not_packed_is_refused(twins):
         offset, length = info.extent()
         with pytest.raises(ValueError, match="not packed"):
             internals.PackedLeafMatcher(reader._terms._postfile, offset, length, reader.schema["text"].format)
+
+
+def test_packed_skip_to_stops_where_whoosh3s_does(twins):
+    """From every posting, a skip to each later target: the same document (or the end) as whoosh3's."""
+    def stops(ix, targets):
+        with ix.searcher() as searcher:
+            found = []
+            for target in targets:
+                m = searcher.reader().postings("text", "global")
+                m.skip_to(target)
+                if m.is_active():
+                    m.skip_to(target - 1)  # behind where it stands: stays
+                found.append(m.id() if m.is_active() else None)
+            return found
+    plain, packed = twins
+    targets = list(range(1, N_DOCS + 5, 3))
+    assert stops(packed, targets) == stops(plain, targets)
+    assert None in stops(plain, targets)
