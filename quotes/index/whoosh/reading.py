@@ -13,11 +13,12 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from whoosh import columns, index
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
+from whoosh.reading import TermNotFound
 
 from quotes.index.records import SEARCH_FIELDS, IndexDamagedError
 from quotes.index.whoosh import schema as fields
 from quotes.index.whoosh.integrity import check_files
-from quotes.index.whoosh.internals import hold_lengths, in_memory, uses_packed_postings
+from quotes.index.whoosh.internals import hold_lengths, in_memory, posting_ids, uses_packed_postings
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
 
@@ -153,12 +154,16 @@ class Opened:
         return self._columns[name]
 
     def key_docs(self, key: bytes) -> list[int]:
-        """The documents whose text_key is `key` (one quotation's printings), by their postings."""
+        """The documents whose text_key is `key` (one quotation's printings), by their postings (the term
+        looked up once: a segment without it raises TermNotFound)."""
         text = key.decode("utf-8")
         found: list[int] = []
         for reader, offset in self.searcher.reader().leaf_readers():
-            if ("text_key", text) in reader:
-                found.extend(d + offset for d in reader.postings("text_key", text).all_ids())
+            try:
+                ids = posting_ids(reader, "text_key", text)
+            except TermNotFound:
+                continue
+            found.extend(d + offset for d in ids) if offset else found.extend(ids)
         return found
 
 
