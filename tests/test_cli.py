@@ -129,6 +129,22 @@ def test_a_deleted_search_index_with_its_catalog_kept_suggests_reindex(runner, i
                              "extracting again\n")
 
 
+@pytest.mark.parametrize("fix", ["index", "reindex"])
+def test_an_index_of_whooshs_own_postings_asks_for_reindex_and_is_rebuilt(runner, ix, seeds, fix):
+    """An index written before quotes packed its postings (#10): whoosh's writer and codec, as it was."""
+    from whoosh import index as whoosh_index
+    writer = whoosh_index.open_dir(str(ix / "whoosh")).writer()
+    writer.commit(optimize=True)  # its segments merged into one of whoosh's own codec
+    result = runner.invoke(app, ["search", "Stargate", "--index-dir", str(ix)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: the index at {ix}/ was made by an older version of quotes: run "
+                             "`quotes reindex` to rebuild it from the catalog\n")
+    args = ["index", str(seeds)] if fix == "index" else ["reindex"]
+    assert runner.invoke(app, [*args, "--index-dir", str(ix)]).exit_code == 0
+    result = runner.invoke(app, ["search", "Stargate", "--index-dir", str(ix), "--json"])
+    assert result.exit_code == 0 and json_lines(result.stdout), result.output
+
+
 def test_the_index_dir_comes_from_the_environment(runner, ix, monkeypatch):
     monkeypatch.setenv("QUOTES_INDEX", str(ix))
     result = runner.invoke(app, ["stats", "--json"])

@@ -142,3 +142,124 @@ def test_held_lengths_are_the_public_length_bytes(ix, field):
         assert held is not None and len(held) >= reader.doc_count_all()
         assert [byte_to_length(held[d]) for d in range(reader.doc_count_all())] == [
             reader.doc_field_length(d, field) for d in range(reader.doc_count_all())]
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory):
+    """The same documents in an index of whoosh's codec (whoosh3) and one of PackedCodec, one segment each;
+    some quotations long, so that weights and positions vary."""
+    from quotes.index.whoosh.schema import document
+
+    made = []
+    for codec in (None, internals.PackedCodec()):
+        ix = index.create_in(str(tmp_path_factory.mktemp("twin")), schema())
+        writer = internals.Writer(ix, compound=False, codec=codec) if codec else ix.writer()
+        for i in range(N_DOCS):
+            writer.add_document(**document(record(i)))
+        writer.commit()
+        made.append(ix)
+    return made
+
+
+def every_posting(ix):
+    """(field, term) -> [(document, weight, value)] of every term of an index, read through whoosh's API."""
+    found = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for field, text in reader.all_terms():
+            if field == "day":
+                continue
+            m = reader.postings(field, text)
+            rows = []
+            while m.is_active():
+                rows.append((m.id(), m.weight(), m.value()))
+                m.next()
+            found[field, text] = rows
+    return found
+
+
+def test_packed_postings_read_back_as_whoosh3s(twins):
+    """Every term's document numbers, weights and values (a word's positions) as whoosh's codec reads its own."""
+    plain, packed = twins
+    assert not internals.uses_packed_postings(plain) and internals.uses_packed_postings(packed)
+    expected, found = every_posting(plain), every_posting(packed)
+    assert found == expected
+    assert any(len(rows) > 128 for rows in found.values())  # several blocks
+    assert len({w for rows in found.values() for _, w, _ in rows}) > 2  # weights that vary
+    with packed.searcher() as searcher:
+        m = searcher.reader().postings("text", "tax")
+        assert type(m) is internals.PackedLeafMatcher
+
+
+def test_packed_blocks_keep_whoosh3s_statistics(twins):
+    """The statistics skipping reads (a block's last document, highest weight, shortest and longest field)."""
+    def stats(ix):
+        with ix.searcher() as searcher:
+            m, found = searcher.reader().postings("text", "tax"), []
+            while m.is_active():
+                found.append((m.block_min_id(), m.block_max_id(), m.block_max_weight(), m.block_min_length(),
+                              m.block_max_length()))
+                m._next_block()
+            return found
+    plain, packed = twins
+    assert stats(packed) == stats(plain) and len(stats(plain)) > 1
+
+
+@pytest.mark.parametrize("q", [
+    query.Phrase("text", ["tax", "fall"]), query.Phrase("text", ["fall", "tax", "fall"]),
+    query.Phrase("text", ["global", "initi"]), query.And([query.Term("text", "tax"), query.Term("text", "global")]),
+    query.And([query.Term("text", "word3"), query.Term("speaker", "person")]),
+    query.Or([query.Term("text", "word1"), query.Term("text", "global")]),
+])
+def test_packed_postings_match_and_score_as_whoosh3s(twins, q):
+    def hits(ix):
+        with ix.searcher() as searcher:
+            return [(h.docnum, h.score) for h in searcher.search(q, limit=None)]
+    plain, packed = twins
+    assert hits(packed) == hits(plain) and hits(plain)
+
+
+def test_the_postings_writer_and_matcher_hooks_are_where_they_were():
+    """PackedCodec overrides whoosh3's block writer and reader methods and reads the attributes they keep."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher, W3PostingsWriter
+    for name in ("_read_header", "_goto", "_read_data", "_read_ids", "_read_weights", "_read_values",
+                 "_next_block"):
+        assert callable(getattr(W3LeafMatcher, name))
+    for name in ("_write_block", "_new_block", "add_posting", "finish_postings"):
+        assert callable(getattr(W3PostingsWriter, name))
+    source = inspect.getsource(W3PostingsWriter)
+    for attribute in ("self._ids", "self._weights", "self._values", "self._maxweight", "self._minlength",
+                      "self._maxlength", "self._blockcount", "self._terminfo", "self._format"):
+        assert attribute in source
+    source = inspect.getsource(W3LeafMatcher)
+    for attribute in ("self._blocklength", "self._maxid", "self._nextoffset", "self._lastblock", "self._i",
+                      "self._dataoffset", "self._baseoffset"):
+        assert attribute in source
+
+
+def test_a_block_not_packed_is_refused(twins):
+    plain, _ = twins
+    with plain.searcher() as searcher:
+        reader = searcher.reader()
+        info = reader.term_info("text", "tax")
+        offset, length = info.extent()
+        with pytest.raises(ValueError, match="not packed"):
+            internals.PackedLeafMatcher(reader._terms._postfile, offset, length, reader.schema["text"].format)
+
+
+def test_packed_skip_to_stops_where_whoosh3s_does(twins):
+    """From every posting, a skip to each later target: the same document (or the end) as whoosh3's."""
+    def stops(ix, targets):
+        with ix.searcher() as searcher:
+            found = []
+            for target in targets:
+                m = searcher.reader().postings("text", "global")
+                m.skip_to(target)
+                if m.is_active():
+                    m.skip_to(target - 1)  # behind where it stands: stays
+                found.append(m.id() if m.is_active() else None)
+            return found
+    plain, packed = twins
+    targets = list(range(1, N_DOCS + 5, 3))
+    assert stops(packed, targets) == stops(plain, targets)
+    assert None in stops(plain, targets)

@@ -46,7 +46,8 @@ QUERIES = ["trump", "jobs", "taxes jobs", "taxes OR stargate", "jobs NOT trump",
            '"taxes will fall"', '"will fall"', '"global initiative" people', '"jobs jobs"', "speaker:trump",
            'speaker:"donald trump"', "immigr*", "jbs~", "tax~2", "published:2016-03", "kind:direct jobs",
            "published:[2016-02 to 2016-05] rigged", "(taxes OR jobs) AND reform", "number7", "xylophone",
-           'publisher:times "trump said"', "title:title", "jobs ANDMAYBE trump", "*"]
+           'publisher:times "trump said"', "title:title", "jobs ANDMAYBE trump", "*",
+           "trump clinton jobs", '"will fall" jobs', '"will fall" OR stargate', "(jbs~ OR trump) taxes"]
 
 
 @pytest.mark.parametrize("text", QUERIES)

@@ -13,7 +13,7 @@ from quotes.index.whoosh.internals import PhraseAt, posting_ids
 from quotes.index.whoosh.parsing import expand_fuzzy, parse
 from quotes.index.whoosh.reading import Opened
 from quotes.index.whoosh.schema import PAIR_FIELDS
-from quotes.index.whoosh.scoring import among
+from quotes.index.whoosh.scoring import Narrowed, among
 
 
 def prepared(opened: Opened, text: str) -> query.Query:
@@ -177,7 +177,7 @@ class PairedPhrase(query.Phrase):
 _PAST_THE_END = 2**32  # a document number beyond any: whoosh's documents are numbered with 32 bits
 
 
-class Only(matching.WrappingMatcher):
+class Only(Narrowed):
     """A matcher that stops only at the documents of `docs` (sorted) that its child matches."""
 
     def __init__(self, child: Any, docs: list[int]) -> None:

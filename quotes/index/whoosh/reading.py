@@ -13,11 +13,12 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from whoosh import columns, index
 from whoosh.automata.fsa import find_all_matches
 from whoosh.automata.lev import levenshtein_automaton
+from whoosh.reading import TermNotFound
 
 from quotes.index.records import SEARCH_FIELDS, IndexDamagedError
 from quotes.index.whoosh import schema as fields
 from quotes.index.whoosh.integrity import check_files
-from quotes.index.whoosh.internals import hold_lengths, in_memory
+from quotes.index.whoosh.internals import hold_lengths, in_memory, posting_ids, uses_packed_postings
 from quotes.model import QuotesError
 from quotes.paths import NoIndexError, whoosh_path
 
@@ -89,7 +90,12 @@ def doc_ids(index_dir: Path) -> list[str]:
 @reads_index
 def is_current(index_dir: Path) -> bool:
     """Whether the index of a directory has every field this version writes and reads (False: rebuild it)."""
-    return exists(index_dir) and fields.has_every_field(index.open_dir(str(whoosh_path(index_dir))).schema)
+    return exists(index_dir) and _current(index.open_dir(str(whoosh_path(index_dir))))
+
+
+def _current(ix: Any) -> bool:
+    """Whether an open index has every field this version reads, its postings packed (PackedCodec)."""
+    return fields.has_every_field(ix.schema) and uses_packed_postings(ix)
 
 
 class Opened:
@@ -148,12 +154,16 @@ class Opened:
         return self._columns[name]
 
     def key_docs(self, key: bytes) -> list[int]:
-        """The documents whose text_key is `key` (one quotation's printings), by their postings."""
+        """The documents whose text_key is `key` (one quotation's printings), by their postings (the term
+        looked up once: a segment without it raises TermNotFound)."""
         text = key.decode("utf-8")
         found: list[int] = []
         for reader, offset in self.searcher.reader().leaf_readers():
-            if ("text_key", text) in reader:
-                found.extend(d + offset for d in reader.postings("text_key", text).all_ids())
+            try:
+                ids = posting_ids(reader, "text_key", text)
+            except TermNotFound:
+                continue
+            found.extend(d + offset for d in ids) if offset else found.extend(ids)
         return found
 
 
@@ -178,7 +188,7 @@ def open_index(index_dir: Path) -> Opened:
     if not exists(index_dir):
         raise NoIndexError(index_dir)
     ix = index.open_dir(str(whoosh_path(index_dir)))
-    if not fields.has_every_field(ix.schema):
+    if not _current(ix):
         raise QuotesError(f"the index at {index_dir}/ was made by an older version of quotes: run "
                           "`quotes reindex` to rebuild it from the catalog")
     opened = _opened[index_dir] = Opened(ix.searcher(), stamp)

@@ -35,7 +35,7 @@ ALLOWED = frozenset({
         "frozenset")),
     ("collections", "defaultdict"), ("_codecs", "encode"),
     ("re", "_compile"),  # a RegexTokenizer's pattern, compiled (at worst a slow pattern, never code)
-    ("quotes.index", "_Pairs"),
+    ("quotes.index", "_Pairs"), ("quotes.index.whoosh.internals", "PackedCodec"),
     ("whoosh.analysis.analyzers", "CompositeAnalyzer"), ("whoosh.analysis.filters", "LowercaseFilter"),
     ("whoosh.analysis.filters", "StopFilter"), ("whoosh.analysis.morph", "StemFilter"),
     ("whoosh.analysis.tokenizers", "IDTokenizer"), ("whoosh.analysis.tokenizers", "RegexTokenizer"),

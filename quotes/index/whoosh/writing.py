@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 def _writer(ix: Any, procs: int, expected: int) -> Any:
     if procs > 1 and expected >= MP_WRITER_MIN_DOCS:
         return internals.MultiWriter(ix, procs=procs, multisegment=True, timeout=WRITER_LOCK_SECONDS,
-                                     compound=False, subargs={"compound": False})
-    return internals.Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # what ix.writer() makes
+                                     compound=False, subargs={"compound": False}, codec=internals.PackedCodec())
+    return internals.Writer(ix, timeout=WRITER_LOCK_SECONDS, compound=False)  # ix.writer(), packed postings
 
 
 def break_stale_lock(index_dir: Path) -> bool:
