@@ -56,7 +56,11 @@ _ROMAN = re.compile(r"[IVX]+")  # a regnal number: "Elizabeth II"
 # Verbs that a headline in title case capitalises and no name holds ("Glenn Beck Says Trump Is …"): a name
 # run stops at them.
 HEADLINE_VERBS = frozenset(
-    "says said is was are were has have had not just does did can could would should gets got wants".split()
+    """
+    says said is was are were has have had not just does did can could would should gets got wants
+    tells speaks slams reveals warns admits blasts rips explains accuses urges announces confirms denies
+    insists praises vows threatens defends mocks demands suggests pledges argues responds
+    """.split()
 )
 # Words that can be capitalised at a sentence's start or in a name-like run but never name a person.
 NOT_NAMES = HEADLINE_VERBS | frozenset(
@@ -357,6 +361,19 @@ class People:
                         if person in self._by_word.get(w, ()):
                             self._by_word[w].remove(person)
                     break
+        # a surname introduced alone with a title ("GOP Rep McCaul", in a headline) is the one person the
+        # article names in full with it ("Rep. Michael McCaul"), not someone of one name
+        for key, person in list(self._by_name.items()):
+            if " " in key or person.organisation or person.name.lower() != key:
+                continue
+            fuller = [p for p in self._by_word.get(key, ()) if p is not person and words_of(p.name)[-1] == key]
+            if len(fuller) == 1:
+                full = fuller[0]
+                full.certain = full.certain or person.certain
+                full.gender = full.gender or person.gender
+                full.titles |= person.titles
+                self._by_name[key] = full
+                self._by_word[key].remove(person)
 
     def lookup(self, mention: str) -> Person | None:
         """The person a name refers to: the exact full name, or the fullest name sharing its last word

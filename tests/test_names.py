@@ -345,3 +345,19 @@ def test_a_common_word_opening_a_sentence_is_no_part_of_a_name(text, speaker):
 def test_the_lower_case_words_inside_a_name(text, mention, speaker):
     q = quotes.extract(text)[-1]
     assert (q.speaker_mention, q.speaker) == (mention, speaker)
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a headline's verb in title case ends the name before it
+    ('Glenn Beck Blasts Drudge Over Trump Coverage\n\n"It is a disgrace," Beck said.', "Glenn Beck"),
+    ('Hillary Clinton Speaks To Voters\n\n"We will win," Clinton said.', "Hillary Clinton"),
+    ('Dennis Prager Tells Critics Off\n\n"Enough," Prager said.', "Dennis Prager"),
+    # a surname first met alone with a title is the one person named in full with it
+    ('GOP Rep McCaul Announces Bill\n\nRep. Michael McCaul (R-TX) spoke.\n\n"We acted," McCaul said.',
+     "Michael McCaul"),
+    ('Rep McCaul spoke first.\n\nRep. Michael McCaul (R-TX) spoke.\n\n"We acted," McCaul said.', "Michael McCaul"),
+    # negative: with two people of the surname named in full, the one met alone stays who he was
+    ('Sen. Trump spoke. Donald Trump and Ivanka Trump came.\n\n"We won," Trump said.', "Trump"),
+])
+def test_headline_verbs_and_surnames_met_alone(text, speaker):
+    assert speakers(text)[-1] == speaker
