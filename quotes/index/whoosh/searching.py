@@ -122,9 +122,12 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     groups = _groups(opened, ranked)
     shown = []
     matched = (set(scores) if scores is not None else set(docs)) if sort == "relevance" else set()
+    # Where every match is ranked (a rare word), each group already holds all of its quotation's matched
+    # printings: their postings need not be looked up (a term lookup, a seek and a read, per hit shown).
+    whole = len(ranked) == len(matched)
     for docnums in list(groups.values())[offset:wanted]:
         if sort == "relevance":  # show the first printing (as `occurrences` are ordered)
-            docnums = _printings(opened, matched, docnums)
+            docnums = sorted(docnums) if whole else _printings(opened, matched, docnums)
             if len(docnums) > 1:
                 dates = opened.column("published")
                 docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
