@@ -12,7 +12,7 @@ from quotes import index
 from quotes.index.whoosh import searching
 from quotes.index.whoosh.matching import matching_docs, prepared
 from quotes.index.whoosh.reading import open_index
-from quotes.index.whoosh.scoring import all_scores
+from quotes.index.whoosh.scoring import MatchedTerms, all_scores
 from quotes.model import Quote
 from quotes.store import ArticleQuote
 
@@ -68,6 +68,21 @@ def test_every_score_is_whooshs_to_the_last_bit(ix, text):
     assert all_scores(opened.searcher, q, context) == expected
     if text not in ("xylophone",):
         assert expected  # each query finds something
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matched_terms_from_the_scoring_pass_are_visits(ix, text):
+    """Where the scoring pass tells a document's matched terms, they are those of the second walk."""
+    opened = open_index(ix)
+    q = prepared(opened, text)
+    told = MatchedTerms()
+    scores = all_scores(opened.searcher, q, searching.scoring(opened.searcher), told)
+    walked = searching.visit(opened.searcher, q, scores)
+    known = {d: told.of(d) for d in scores}
+    assert {d: (scores[d], terms) for d, terms in known.items() if terms is not None} == {
+        d: walked[d] for d, terms in known.items() if terms is not None}
+    if text in ("trump", "jobs", "taxes jobs", "taxes OR stargate", "trump clinton jobs"):
+        assert any(terms for terms in known.values())  # told for some, not all left to the walk
 
 
 @pytest.mark.parametrize(("text", "options"), [

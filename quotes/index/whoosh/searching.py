@@ -23,7 +23,7 @@ from quotes.index.whoosh.filtering import filtered, kept
 from quotes.index.whoosh.matching import docs_among, matching_docs, prepared
 from quotes.index.whoosh.parsing import clauses, exact, is_everything
 from quotes.index.whoosh.reading import Opened, open_index, reads_index
-from quotes.index.whoosh.scoring import all_scores
+from quotes.index.whoosh.scoring import MatchedTerms, all_scores
 from quotes.index.whoosh.snippets import snippet
 from quotes.model import QuotesError
 
@@ -94,8 +94,9 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     before all."""
     full, keep = filtered(q, filters), kept(opened, filters)
     scores: dict[int, float] | None = None
+    told = MatchedTerms()  # the hits' matched terms, where the scoring pass tells them
     if sort == "relevance" and not keep:  # every match scored in one pass: its documents too
-        scores = all_scores(opened.searcher, full, scoring(opened.searcher))
+        scores = all_scores(opened.searcher, full, scoring(opened.searcher), told)
         docs = sorted(scores)
     elif keep and not is_everything(q):  # the query's documents, narrowed by the columns' tests first,
         docs = [d for d in matching_docs(opened.searcher, q) if keep(d)]
@@ -116,7 +117,7 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     else:
         if scores is None:
             kept_docs = set(docs)
-            scores = {d: s for d, s in all_scores(opened.searcher, full, scoring(opened.searcher)).items()
+            scores = {d: s for d, s in all_scores(opened.searcher, full, scoring(opened.searcher), told).items()
                       if d in kept_docs}
         ranked = _best(opened, scores, wanted, order if held or first else None)
     groups = _groups(opened, ranked)
@@ -132,6 +133,10 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
                 dates = opened.column("published")
                 docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
         shown.append(docnums[0])
+    if scores is not None:
+        for d in shown:
+            if d not in found and (matched_terms := told.of(d)) is not None:
+                found[d] = (scores[d], matched_terms)
     missing = [d for d in shown if d not in found]
     if missing:
         found.update(visit(opened.searcher, full, missing))
