@@ -106,7 +106,12 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
         docs = matching_docs(opened.searcher, full)
         if keep:
             docs = [d for d in docs if keep(d)]
-    total, total_exact = _count_quotations(opened, docs, up_to)
+    printed = None  # the documents by quotation (text_key), where there are few: read as they are counted
+    if sort == "relevance" and len(docs) <= SCORE_EACH_UP_TO and (up_to is None or len(docs) <= up_to):
+        printed = _by_quotation(opened, docs)
+        total, total_exact = len(printed), True
+    else:
+        total, total_exact = _count_quotations(opened, docs, up_to)
     wanted = offset + limit
     found: dict[int, tuple[float, list[Any]]] = {}  # docnum -> score, matched terms
     order = _ranking(held, first)
@@ -123,12 +128,19 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     groups = _groups(opened, ranked)
     shown = []
     matched = (set(scores) if scores is not None else set(docs)) if sort == "relevance" else set()
-    # Where every match is ranked (a rare word), each group already holds all of its quotation's matched
-    # printings: their postings need not be looked up (a term lookup, a seek and a read, per hit shown).
+    # Where every match is ranked, each group already holds all of its quotation's matched printings, and
+    # where there are few matches they were read as they were counted: the printings' postings need not be
+    # looked up (a term lookup, a seek and a read, per hit shown).
     whole = len(ranked) == len(matched)
     for docnums in list(groups.values())[offset:wanted]:
         if sort == "relevance":  # show the first printing (as `occurrences` are ordered)
-            docnums = sorted(docnums) if whole else _printings(opened, matched, docnums)
+            if whole:
+                docnums = sorted(docnums)
+            elif printed is not None:  # (matched is among docs)
+                docnums = sorted(d for d in printed[opened.column("text_key")[docnums[0]] or docnums[0]]
+                                 if d in matched)
+            else:
+                docnums = _printings(opened, matched, docnums)
             if len(docnums) > 1:
                 dates = opened.column("published")
                 docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
@@ -157,6 +169,15 @@ def _ranking(held: Counter[int] | None, first: set[int] | frozenset[int]) -> Ord
         return lambda r: (-r[0], r[1])
     counts = held if held is not None else Counter()
     return lambda r: (r[1] not in first, -counts[r[1]], -r[0], r[1])
+
+
+def _by_quotation(opened: Opened, docs: Sequence[int]) -> dict[bytes | int, list[int]]:
+    """These documents by quotation (text_key; a document without one is its own)."""
+    keys = opened.column("text_key")
+    by_key: dict[bytes | int, list[int]] = {}
+    for docnum in docs:
+        by_key.setdefault(keys[docnum] or docnum, []).append(docnum)
+    return by_key
 
 
 def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) -> tuple[int, bool]:
