@@ -9,7 +9,7 @@ import random
 import pytest
 
 from quotes import index
-from quotes.index.whoosh import searching
+from quotes.index.whoosh import parsing, searching
 from quotes.index.whoosh.matching import matching_docs, prepared
 from quotes.index.whoosh.reading import open_index
 from quotes.index.whoosh.scoring import MatchedTerms, all_scores
@@ -68,6 +68,17 @@ def test_every_score_is_whooshs_to_the_last_bit(ix, text):
     assert all_scores(opened.searcher, q, context) == expected
     if text not in ("xylophone",):
         assert expected  # each query finds something
+
+
+def test_a_parser_made_once_parses_as_a_new_one(ix, monkeypatch):
+    """The parser kept for a schema gives each query the query a parser made for it alone gives."""
+    schema = open_index(ix).searcher.schema
+    kept = [parsing.parse(text, schema) for text in QUERIES * 2]
+    made = []
+    for text in QUERIES * 2:
+        parsing._parsers.clear()
+        made.append(parsing.parse(text, schema))
+    assert kept == made
 
 
 @pytest.mark.parametrize("text", QUERIES)
