@@ -54,9 +54,10 @@ class MatchedTerms:
     query's matcher moved to the document that stand on it), told from the postings the scoring pass read:
     no second walk of the matchers for the hits shown (each a term lookup again, a seek and a read).
 
-    Known only where the matcher tree is unions of words (boosted or not), under intersections from its
-    root: a matched document is then held by every leaf of an intersection, and a leaf of a union stands
-    on it exactly where its postings hold it. Another tree (a phrase, NOT, an intersection inside a union,
+    Known only where the matcher tree is unions of words (boosted or not), under intersections (or
+    phrases of two words, Narrowed) from its root: a matched document is then held by every leaf of an
+    intersection, and a leaf of a union stands on it exactly where its postings hold it. Another tree (a
+    longer phrase, NOT, an intersection inside a union,
     whose leaf may be left on a document the intersection does not match) is left to `visit`.
     """
 
@@ -90,6 +91,8 @@ def _read_leaves(m: Any) -> list[Any] | None:
             return walk(node.child, under_union)
         if kind is matching.IntersectionMatcher and not under_union:
             return walk(node.a, False) and walk(node.b, False)
+        if isinstance(node, Narrowed) and not under_union:  # (stands where its child does: at a match)
+            return walk(node.child, False)
         if kind is matching.UnionMatcher:
             return walk(node.a, True) and walk(node.b, True)
         if kind is matching.NullMatcherClass:
