@@ -55,7 +55,8 @@ class MatchedTerms:
     no second walk of the matchers for the hits shown (each a term lookup again, a seek and a read).
 
     Known only where the matcher tree is unions of words (boosted or not), under intersections (or
-    phrases of two words, Narrowed) from its root: a matched document is then held by every leaf of an
+    phrases of two words, Narrowed) from its root (a union with a side that matches nothing is its other
+    side): a matched document is then held by every leaf of an
     intersection, and a leaf of a union stands on it exactly where its postings hold it. Another tree (a
     longer phrase, NOT, an intersection inside a union,
     whose leaf may be left on a document the intersection does not match) is left to `visit`.
@@ -94,6 +95,10 @@ def _read_leaves(m: Any) -> list[Any] | None:
         if isinstance(node, Narrowed) and not under_union:  # (stands where its child does: at a match)
             return walk(node.child, False)
         if kind is matching.UnionMatcher:
+            if type(node.a) is matching.NullMatcherClass:  # (a word in no name): the other side alone
+                return walk(node.b, under_union)
+            if type(node.b) is matching.NullMatcherClass:
+                return walk(node.a, under_union)
             return walk(node.a, True) and walk(node.b, True)
         if kind is matching.NullMatcherClass:
             return True
