@@ -54,12 +54,11 @@ class MatchedTerms:
     query's matcher moved to the document that stand on it), told from the postings the scoring pass read:
     no second walk of the matchers for the hits shown (each a term lookup again, a seek and a read).
 
-    Known only where the matcher tree is unions of words (boosted or not), under intersections (or
-    phrases of two words, Narrowed) from its root (a union with a side that matches nothing is its other
-    side): a matched document is then held by every leaf of an
-    intersection, and a leaf of a union stands on it exactly where its postings hold it. Another tree (a
-    longer phrase, NOT, an intersection inside a union,
-    whose leaf may be left on a document the intersection does not match) is left to `visit`.
+    Known only where the matcher tree is unions of words (boosted or not) under intersections (or phrases
+    of two words, Narrowed) from its root, a union with a side that matches nothing being its other side:
+    a matched document is then held by every leaf of an intersection, and a leaf of a union stands on it
+    exactly where its postings hold it. Another tree (a longer phrase, NOT, an intersection inside a
+    union, whose leaf may be left on a document the intersection does not match) is left to `visit`.
     """
 
     def __init__(self) -> None:
