@@ -9,10 +9,10 @@ import random
 import pytest
 
 from quotes import index
-from quotes.index.whoosh import searching
+from quotes.index.whoosh import parsing, searching
 from quotes.index.whoosh.matching import matching_docs, prepared
 from quotes.index.whoosh.reading import open_index
-from quotes.index.whoosh.scoring import all_scores
+from quotes.index.whoosh.scoring import MatchedTerms, all_scores
 from quotes.model import Quote
 from quotes.store import ArticleQuote
 
@@ -47,7 +47,8 @@ QUERIES = ["trump", "jobs", "taxes jobs", "taxes OR stargate", "jobs NOT trump",
            'speaker:"donald trump"', "immigr*", "jbs~", "tax~2", "published:2016-03", "kind:direct jobs",
            "published:[2016-02 to 2016-05] rigged", "(taxes OR jobs) AND reform", "number7", "xylophone",
            'publisher:times "trump said"', "title:title", "jobs ANDMAYBE trump", "*",
-           "trump clinton jobs", '"will fall" jobs', '"will fall" OR stargate', "(jbs~ OR trump) taxes"]
+           "trump clinton jobs", '"will fall" jobs', '"will fall" OR stargate', "(jbs~ OR trump) taxes",
+           "taxes OR xylophone"]
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -68,6 +69,33 @@ def test_every_score_is_whooshs_to_the_last_bit(ix, text):
     assert all_scores(opened.searcher, q, context) == expected
     if text not in ("xylophone",):
         assert expected  # each query finds something
+
+
+def test_a_parser_made_once_parses_as_a_new_one(ix, monkeypatch):
+    """The parser kept for a schema gives each query the query a parser made for it alone gives."""
+    schema = open_index(ix).searcher.schema
+    kept = [parsing.parse(text, schema) for text in QUERIES * 2]
+    made = []
+    for text in QUERIES * 2:
+        parsing._parsers.clear()
+        made.append(parsing.parse(text, schema))
+    assert kept == made
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matched_terms_from_the_scoring_pass_are_visits(ix, text):
+    """Where the scoring pass tells a document's matched terms, they are those of the second walk."""
+    opened = open_index(ix)
+    q = prepared(opened, text)
+    told = MatchedTerms()
+    scores = all_scores(opened.searcher, q, searching.scoring(opened.searcher), told)
+    walked = searching.visit(opened.searcher, q, scores)
+    known = {d: told.of(d) for d in scores}
+    assert {d: (scores[d], terms) for d, terms in known.items() if terms is not None} == {
+        d: walked[d] for d, terms in known.items() if terms is not None}
+    if text in ("trump", "jobs", "taxes jobs", "taxes OR stargate", "trump clinton jobs", '"will fall"',
+                '"will fall" jobs', "taxes OR xylophone"):
+        assert any(terms for terms in known.values())  # told for some, not all left to the walk
 
 
 @pytest.mark.parametrize(("text", "options"), [

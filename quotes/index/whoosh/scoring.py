@@ -36,13 +36,77 @@ Scores = dict[int, float]  # document number in a segment -> score
 _LENGTHS = [byte_to_length(b) if b else None for b in range(256)]
 
 
-def all_scores(searcher: Any, q: Any, context: Any) -> dict[int, float]:
-    """Every document the query matches, with the score whoosh's matcher (in `context`) gives it."""
+def all_scores(searcher: Any, q: Any, context: Any, terms: MatchedTerms | None = None) -> dict[int, float]:
+    """Every document the query matches, with the score whoosh's matcher (in `context`) gives it; with
+    `terms`, what it needs to tell each document's matched terms is kept there."""
     found: dict[int, float] = {}
     for sub, offset in searcher.leaf_searchers():
-        scores = _scores(sub, q.matcher(sub, context))
+        m = q.matcher(sub, context)
+        scores = _scores(sub, m)
         found.update((d + offset, s) for d, s in scores.items()) if offset else found.update(scores)
+        if terms is not None:
+            terms.segments.append((offset, sub.doc_count_all(), _read_leaves(m)))
     return found
+
+
+class MatchedTerms:
+    """The matched (field, term) pairs of a document, as `searching.visit` finds them (the leaves of the
+    query's matcher moved to the document that stand on it), told from the postings the scoring pass read:
+    no second walk of the matchers for the hits shown (each a term lookup again, a seek and a read).
+
+    Known only where the matcher tree is unions of words (boosted or not) under intersections (or phrases
+    of two words, Narrowed) from its root, a union with a side that matches nothing being its other side:
+    a matched document is then held by every leaf of an intersection, and a leaf of a union stands on it
+    exactly where its postings hold it. Another tree (a longer phrase, NOT, an intersection inside a
+    union, whose leaf may be left on a document the intersection does not match) is left to `visit`.
+    """
+
+    def __init__(self) -> None:
+        self.segments: list[tuple[int, int, list[Any] | None]] = []  # offset, documents, leaves (or None)
+
+    def of(self, docnum: int) -> list[Any] | None:
+        """The matched terms of a document the query matches (None: not known here, walk the matcher)."""
+        for offset, count, leaves in self.segments:
+            if offset <= docnum < offset + count:
+                if leaves is None:
+                    return None
+                d = docnum - offset
+                return [leaf.term() for leaf in leaves if _holds(leaf._quotes_postings[0], d)]
+        return None
+
+
+def _holds(ids: Any, d: int) -> bool:
+    i = bisect_left(ids, d)
+    return i < len(ids) and ids[i] == d
+
+
+def _read_leaves(m: Any) -> list[Any] | None:
+    """The term matchers of a tree (in `term_matchers` order) whose every leaf's postings were read whole
+    (see MatchedTerms), or None."""
+    leaves: list[Any] = []
+
+    def walk(node: Any, under_union: bool) -> bool:
+        kind = type(node)
+        if kind is matching.WrappingMatcher:
+            return walk(node.child, under_union)
+        if kind is matching.IntersectionMatcher and not under_union:
+            return walk(node.a, False) and walk(node.b, False)
+        if isinstance(node, Narrowed) and not under_union:  # (stands where its child does: at a match)
+            return walk(node.child, False)
+        if kind is matching.UnionMatcher:
+            if type(node.a) is matching.NullMatcherClass:  # (a word in no name): the other side alone
+                return walk(node.b, under_union)
+            if type(node.b) is matching.NullMatcherClass:
+                return walk(node.a, under_union)
+            return walk(node.a, True) and walk(node.b, True)
+        if kind is matching.NullMatcherClass:
+            return True
+        if getattr(node, "_quotes_postings", None) is not None and node.term() is not None:
+            leaves.append(node)
+            return True
+        return False
+
+    return leaves if walk(m, False) else None
 
 
 def _scores(searcher: Any, m: Any, docs: set[int] | None = None) -> Scores:

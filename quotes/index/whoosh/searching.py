@@ -23,7 +23,7 @@ from quotes.index.whoosh.filtering import filtered, kept
 from quotes.index.whoosh.matching import docs_among, matching_docs, prepared
 from quotes.index.whoosh.parsing import clauses, exact, is_everything
 from quotes.index.whoosh.reading import Opened, open_index, reads_index
-from quotes.index.whoosh.scoring import all_scores
+from quotes.index.whoosh.scoring import MatchedTerms, all_scores
 from quotes.index.whoosh.snippets import snippet
 from quotes.model import QuotesError
 
@@ -94,8 +94,9 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     before all."""
     full, keep = filtered(q, filters), kept(opened, filters)
     scores: dict[int, float] | None = None
+    told = MatchedTerms()  # the hits' matched terms, where the scoring pass tells them
     if sort == "relevance" and not keep:  # every match scored in one pass: its documents too
-        scores = all_scores(opened.searcher, full, scoring(opened.searcher))
+        scores = all_scores(opened.searcher, full, scoring(opened.searcher), told)
         docs = sorted(scores)
     elif keep and not is_everything(q):  # the query's documents, narrowed by the columns' tests first,
         docs = [d for d in matching_docs(opened.searcher, q) if keep(d)]
@@ -105,7 +106,12 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
         docs = matching_docs(opened.searcher, full)
         if keep:
             docs = [d for d in docs if keep(d)]
-    total, total_exact = _count_quotations(opened, docs, up_to)
+    printed = None  # the documents by quotation (text_key), where there are few: read as they are counted
+    if sort == "relevance" and len(docs) <= SCORE_EACH_UP_TO and (up_to is None or len(docs) <= up_to):
+        printed = _by_quotation(opened, docs)
+        total, total_exact = len(printed), True
+    else:
+        total, total_exact = _count_quotations(opened, docs, up_to)
     wanted = offset + limit
     found: dict[int, tuple[float, list[Any]]] = {}  # docnum -> score, matched terms
     order = _ranking(held, first)
@@ -116,19 +122,33 @@ def _page(opened: Opened, q: query.Query, filters: Filters | None, sort: str, li
     else:
         if scores is None:
             kept_docs = set(docs)
-            scores = {d: s for d, s in all_scores(opened.searcher, full, scoring(opened.searcher)).items()
+            scores = {d: s for d, s in all_scores(opened.searcher, full, scoring(opened.searcher), told).items()
                       if d in kept_docs}
         ranked = _best(opened, scores, wanted, order if held or first else None)
     groups = _groups(opened, ranked)
     shown = []
     matched = (set(scores) if scores is not None else set(docs)) if sort == "relevance" else set()
+    # Where every match is ranked, each group already holds all of its quotation's matched printings, and
+    # where there are few matches they were read as they were counted: the printings' postings need not be
+    # looked up (a term lookup, a seek and a read, per hit shown).
+    whole = len(ranked) == len(matched)
     for docnums in list(groups.values())[offset:wanted]:
         if sort == "relevance":  # show the first printing (as `occurrences` are ordered)
-            docnums = _printings(opened, matched, docnums)
+            if whole:
+                docnums = sorted(docnums)
+            elif printed is not None:  # (matched is among docs)
+                docnums = sorted(d for d in printed[opened.column("text_key")[docnums[0]] or docnums[0]]
+                                 if d in matched)
+            else:
+                docnums = _printings(opened, matched, docnums)
             if len(docnums) > 1:
                 dates = opened.column("published")
                 docnums = sorted(docnums, key=lambda d: (dates[d] or b"~", d))
         shown.append(docnums[0])
+    if scores is not None:
+        for d in shown:
+            if d not in found and (matched_terms := told.of(d)) is not None:
+                found[d] = (scores[d], matched_terms)
     missing = [d for d in shown if d not in found]
     if missing:
         found.update(visit(opened.searcher, full, missing))
@@ -149,6 +169,15 @@ def _ranking(held: Counter[int] | None, first: set[int] | frozenset[int]) -> Ord
         return lambda r: (-r[0], r[1])
     counts = held if held is not None else Counter()
     return lambda r: (r[1] not in first, -counts[r[1]], -r[0], r[1])
+
+
+def _by_quotation(opened: Opened, docs: Sequence[int]) -> dict[bytes | int, list[int]]:
+    """These documents by quotation (text_key; a document without one is its own)."""
+    keys = opened.column("text_key")
+    by_key: dict[bytes | int, list[int]] = {}
+    for docnum in docs:
+        by_key.setdefault(keys[docnum] or docnum, []).append(docnum)
+    return by_key
 
 
 def _count_quotations(opened: Opened, docs: Sequence[int], up_to: int | None) -> tuple[int, bool]:
