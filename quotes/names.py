@@ -353,13 +353,7 @@ class People:
             for k in range(1, len(ws) - 1):
                 shorter = self._by_name.get(" ".join(ws[k:]).lower())
                 if shorter is not None and shorter is not person:
-                    shorter.certain = shorter.certain or person.certain
-                    shorter.gender = shorter.gender or person.gender
-                    shorter.titles |= person.titles
-                    self._by_name[key] = shorter
-                    for w in words_of(person.name):
-                        if person in self._by_word.get(w, ()):
-                            self._by_word[w].remove(person)
+                    self._fold(key, person, shorter)
                     break
         # a surname introduced alone with a title ("GOP Rep McCaul", in a headline) is the one person the
         # article names in full with it ("Rep. Michael McCaul"), not someone of one name
@@ -368,12 +362,17 @@ class People:
                 continue
             fuller = [p for p in self._by_word.get(key, ()) if p is not person and words_of(p.name)[-1] == key]
             if len(fuller) == 1:
-                full = fuller[0]
-                full.certain = full.certain or person.certain
-                full.gender = full.gender or person.gender
-                full.titles |= person.titles
-                self._by_name[key] = full
-                self._by_word[key].remove(person)
+                self._fold(key, person, fuller[0])
+
+    def _fold(self, key: str, person: Person, into: Person) -> None:
+        """Make the name `key` of `person` a name of `into`, which takes what was known of the person."""
+        into.certain = into.certain or person.certain
+        into.gender = into.gender or person.gender
+        into.titles |= person.titles
+        self._by_name[key] = into
+        for w in words_of(person.name):
+            if person in self._by_word.get(w, ()):
+                self._by_word[w].remove(person)
 
     def lookup(self, mention: str) -> Person | None:
         """The person a name refers to: the exact full name, or the fullest name sharing its last word

@@ -102,7 +102,7 @@ def not_speech(ctx: ArticleContext, q: Quotation) -> bool:
     words = q.text.rstrip(".,!?").split()
     if not words:
         return True
-    lead = _tokens(ctx, q.open_at - LEAD_CHARS, q.open_at)[-8:]
+    lead = ctx.tokens_between(q.open_at - LEAD_CHARS, q.open_at)[-8:]
     if _named(ctx, q, lead) or _inside_a_name(ctx, q, words) or _term_defined(ctx, q):
         return True
     if len(words) <= TITLE_MAX_WORDS and _writers_noun_phrase(ctx, q, words, lead):
@@ -160,7 +160,7 @@ def _work_after(ctx: ArticleContext, q: Quotation) -> bool:
         return False  # a title's length at most: most quotations are longer, and then no word is read
     if ctx.text[q.close_at - 2 : q.close_at] not in (',"', ",”") and ctx.text[q.close_at : q.close_at + 1] != ",":
         return False
-    after = [t.low for t in _tokens(ctx, q.close_at, q.close_at + 40)[:5] if t.text != ","][:4]
+    after = [t.low for t in ctx.tokens_between(q.close_at, q.close_at + 40)[:5] if t.text != ","][:4]
     if not after or after[0] not in DETERMINERS or any(w in _CUES for w in after):
         return False  # `"…," the book said`: the work is the speaker
     return any(w in WORK_NOUNS or w in SHOW_NOUNS for w in after[1:])
@@ -221,7 +221,7 @@ def _writers_noun_phrase(ctx: ArticleContext, q: Quotation, words: list[str], le
     Ho`, `its "Stage 3" action`), or after a determiner and an adjective (`a powerful "super PAC"`)."""
     if q.text[-1:] in ",.;:!?":
         return False
-    after = _tokens(ctx, q.close_at, q.close_at + 40)[:2]
+    after = ctx.tokens_between(q.close_at, q.close_at + 40)[:2]
     modifies = bool(after) and _modified_noun(ctx, q, after)
     if modifies and len(after) > 1 and after[1].cap and words[0][:1].isupper() and not (lead and lead[-1].low in _CUES):
         return True  # `"Parasite" director Bong Joon Ho`, `"Orange is the New Black" star Dascha Polanco`
@@ -246,12 +246,6 @@ def _modified_noun(ctx: ArticleContext, q: Quotation, after: list[Token]) -> boo
     if not noun.text.replace("-", "").isalpha() or noun.low.endswith(("ly", "ed")):
         return False
     return len(after) < 2 or after[1].cap or after[1].text in ",;:." or after[1].low in _NOT_MODIFIED
-
-
-def _tokens(ctx: ArticleContext, start: int, end: int) -> list[Token]:
-    """The whole words that start in text[start:end]: a few words on either side of a quotation, from the
-    sentences' tokens, which the rules read again."""
-    return ctx.tokens_between(max(0, start), min(len(ctx.text), end))
 
 
 def _cue_in_sentence(ctx: ArticleContext, q: Quotation) -> bool:

@@ -239,11 +239,7 @@ def _newest(opened: Opened, q: Any, docs: Sequence[int], wanted: int,
 
 def _groups(opened: Opened, ranked: Ranked) -> dict[bytes | int, list[int]]:
     """The ranked documents by quotation (text_key), in the order of each quotation's first document."""
-    keys = opened.column("text_key")
-    groups: dict[bytes | int, list[int]] = {}
-    for _, docnum in ranked:
-        groups.setdefault(keys[docnum] or docnum, []).append(docnum)
-    return groups
+    return _by_quotation(opened, [docnum for _, docnum in ranked])
 
 
 def _printings(opened: Opened, matched: set[int], group: list[int]) -> list[int]:
